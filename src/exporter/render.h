@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* The renderer: turns a snapshot (the model) into exposition text. It does
+ * no I/O and takes no locks; the HTTP layer decides when to collect and
+ * which format to ask for. */
+#ifndef NM_RENDER_H
+#define NM_RENDER_H
+
+#include "netmetrics.h"
+#include "strbuf.h"
+
+typedef enum nm_format {
+    NM_FORMAT_TEXT = 0,      /* Prometheus text 0.0.4 */
+    NM_FORMAT_OPENMETRICS    /* OpenMetrics 1.0.0 (a later issue) */
+} nm_format;
+
+/* What the exporter knows about this scrape beyond the snapshot. */
+typedef struct nm_scrape_info {
+    /* Result of netmetrics_collector_collect; when not OK, snap holds no
+     * interfaces and only self metrics are written. */
+    netmetrics_status collect_status;
+    /* Backend the collector uses ("netlink", "procfs"). */
+    const char *backend;
+} nm_scrape_info;
+
+/* Appends every metric family to out. Returns 0, or -1 when out of memory
+ * (out->failed is then set). */
+int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *snap,
+                      const nm_scrape_info *info);
+
+/* Content-Type for a format. */
+const char *nm_format_content_type(nm_format fmt);
+
+#endif

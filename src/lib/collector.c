@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* The collector: picks a backend, times each part of a collection and
+ * turns the backend's raw appends into a finished snapshot. It knows no
+ * platform: backends are reached only through nm_backend_ops. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "nmerror.h"
+#include "snapshot.h"
+
+struct netmetrics_collector {
+    netmetrics_backend requested;
+    nm_roots roots;
+    const nm_backend_ops *ops;   /* the backend in use */
+    void *state;
+    const nm_backend_ops *fallback; /* AUTO: procfs, opened on first need */
+    void *fallback_state;
+    int fallback_open;
+};
+
+void netmetrics_collector_options_init(netmetrics_collector_options *opts)
+{
+    opts->backend = NETMETRICS_BACKEND_AUTO;
+    opts->proc_root = NULL;
+    opts->sys_root = NULL;
+}
+
+static netmetrics_status set_root(char *dst, size_t size, const char *value, const char *dflt,
+                                  const char *what, netmetrics_error *err)
+{
+    const char *v = value && *value ? value : dflt;
+
+    if (strlen(v) >= size)
+        return nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "%s root is too long", what);
+    strcpy(dst, v);
+    return NETMETRICS_OK;
+}
+
+static netmetrics_status open_backend(const nm_backend_ops *ops, void **state, const nm_roots *roots,
+                                      netmetrics_error *err)
+{
+    netmetrics_status st;
+
+    *state = NULL;
+    st = ops->open(state, roots, err);
+    if (st != NETMETRICS_OK)
+        nm_error_prefix(err, ops->name);
+    return st;
+}
+
+netmetrics_status netmetrics_collector_new(const netmetrics_collector_options *opts,
+                                           netmetrics_collector **out, netmetrics_error *err)
+{
+    netmetrics_collector_options dflt;
+    netmetrics_collector *c;
+    netmetrics_status st;
+
+    if (!out)
+        return nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "no place for the collector");
+    *out = NULL;
+    if (!opts) {
+        netmetrics_collector_options_init(&dflt);
+        opts = &dflt;
+    }
+    c = calloc(1, sizeof *c);
+    if (!c)
+        return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+    c->requested = opts->backend;
+    st = set_root(c->roots.proc, sizeof c->roots.proc, opts->proc_root, "/proc", "proc", err);
+    if (st == NETMETRICS_OK)
+        st = set_root(c->roots.sys, sizeof c->roots.sys, opts->sys_root, "/sys", "sys", err);
+    if (st != NETMETRICS_OK) {
+        free(c);
+        return st;
+    }
+
+    switch (opts->backend) {
+    case NETMETRICS_BACKEND_NETLINK:
+        c->ops = &nm_backend_netlink;
+        st = open_backend(c->ops, &c->state, &c->roots, err);
+        break;
+    case NETMETRICS_BACKEND_PROCFS:
+        c->ops = &nm_backend_procfs;
+        st = open_backend(c->ops, &c->state, &c->roots, err);
+        break;
+    case NETMETRICS_BACKEND_AUTO:
+        c->ops = &nm_backend_netlink;
+        st = open_backend(c->ops, &c->state, &c->roots, err);
+        if (st != NETMETRICS_OK) {
+            c->ops = &nm_backend_procfs;
+            st = open_backend(c->ops, &c->state, &c->roots, err);
+        } else {
+            c->fallback = &nm_backend_procfs;
+        }
+        break;
+    default:
+        st = nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "unknown backend %d", (int)opts->backend);
+    }
+    if (st != NETMETRICS_OK) {
+        free(c);
+        return st;
+    }
+    *out = c;
+    return NETMETRICS_OK;
+}
+
+void netmetrics_collector_free(netmetrics_collector *c)
+{
+    if (!c)
+        return;
+    if (c->ops && c->ops->close)
+        c->ops->close(c->state);
+    if (c->fallback_open && c->fallback->close)
+        c->fallback->close(c->fallback_state);
+    free(c);
+}
+
+const char *netmetrics_collector_backend(const netmetrics_collector *c)
+{
+    return c && c->ops ? c->ops->name : "";
+}
+
+/* One full collection through one backend. */
+static netmetrics_status collect_with(const nm_backend_ops *ops, void *state,
+                                      netmetrics_snapshot *snap, netmetrics_error *err)
+{
+    netmetrics_error aerr;
+    netmetrics_status st;
+    uint64_t t0, t1, t2;
+
+    nm_snapshot_reset(snap);
+    snap->backend = ops->name;
+    t0 = nm_monotonic_ns();
+    st = ops->collect_links(state, snap, err);
+    t1 = nm_monotonic_ns();
+    snap->part_status[NETMETRICS_PART_LINKS] = st;
+    snap->part_seconds[NETMETRICS_PART_LINKS] = (double)(t1 - t0) / 1e9;
+    snap->time_ns = t1;
+    if (st != NETMETRICS_OK) {
+        nm_error_prefix(err, ops->name);
+        snap->count = 0;
+        return st;
+    }
+    /* The address table failing costs its series, not the scrape. */
+    nm_error_clear(&aerr);
+    st = ops->collect_addresses(state, snap, &aerr);
+    t2 = nm_monotonic_ns();
+    snap->part_status[NETMETRICS_PART_ADDRESSES] = st;
+    snap->part_seconds[NETMETRICS_PART_ADDRESSES] = (double)(t2 - t1) / 1e9;
+    if (st != NETMETRICS_OK)
+        snap->addr_count = 0;
+    if (nm_snapshot_finish(snap) < 0) {
+        snap->count = 0;
+        return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+    }
+    return NETMETRICS_OK;
+}
+
+netmetrics_status netmetrics_collector_collect(netmetrics_collector *c, netmetrics_snapshot *snap,
+                                               netmetrics_error *err)
+{
+    netmetrics_error ferr;
+    netmetrics_status st;
+
+    if (!c || !snap)
+        return nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "collector or snapshot missing");
+    st = collect_with(c->ops, c->state, snap, err);
+    if (st == NETMETRICS_OK || !c->fallback || st == NETMETRICS_ERR_NO_MEMORY)
+        return st;
+
+    /* AUTO: netlink opened but this dump failed; try procfs for this one. */
+    if (!c->fallback_open) {
+        if (open_backend(c->fallback, &c->fallback_state, &c->roots, &ferr) != NETMETRICS_OK)
+            return st;
+        c->fallback_open = 1;
+    }
+    if (collect_with(c->fallback, c->fallback_state, snap, &ferr) != NETMETRICS_OK)
+        return st;
+    nm_error_clear(err);
+    return NETMETRICS_OK;
+}

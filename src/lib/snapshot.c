@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/* Snapshot storage, the builder backends use, and the public read-only
+ * accessors. Lookups are by binary search on the ifindex-sorted table or a
+ * linear scan by name; nothing here is quadratic in the interface count. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "snapshot.h"
+
+uint64_t nm_monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+netmetrics_snapshot *netmetrics_snapshot_new(void)
+{
+    netmetrics_snapshot *s = calloc(1, sizeof *s);
+
+    if (s)
+        nm_snapshot_reset(s);
+    return s;
+}
+
+void netmetrics_snapshot_free(netmetrics_snapshot *snap)
+{
+    if (!snap)
+        return;
+    free(snap->ifaces);
+    free(snap->entries);
+    free(snap->addrs);
+    free(snap);
+}
+
+void nm_snapshot_reset(netmetrics_snapshot *snap)
+{
+    int i;
+
+    snap->count = 0;
+    snap->addr_count = 0;
+    snap->backend = "";
+    snap->time_ns = 0;
+    for (i = 0; i < NETMETRICS_PART_COUNT; i++) {
+        snap->part_status[i] = NETMETRICS_ERR_NOT_AVAILABLE;
+        snap->part_seconds[i] = 0.0;
+    }
+}
+
+/* Grows *p (of *cap elements of size sz) to hold at least need. */
+static int grow(void **p, size_t *cap, size_t need, size_t sz)
+{
+    size_t ncap;
+    void *np;
+
+    if (need <= *cap)
+        return 0;
+    ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > ((size_t)-1) / 2 / sz)
+            return -1;
+        ncap *= 2;
+    }
+    np = realloc(*p, ncap * sz);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap)
+{
+    struct netmetrics_interface *i;
+
+    if (grow((void **)&snap->ifaces, &snap->cap, snap->count + 1, sizeof *snap->ifaces) < 0)
+        return NULL;
+    i = &snap->ifaces[snap->count++];
+    memset(i, 0, sizeof *i);
+    i->carrier = -1;
+    i->link_type = -1;
+    return i;
+}
+
+void nm_snapshot_drop_last(netmetrics_snapshot *snap)
+{
+    if (snap->count)
+        snap->count--;
+}
+
+int nm_snapshot_add_address(netmetrics_snapshot *snap, int ifindex, const netmetrics_address *addr)
+{
+    size_t cap = snap->addr_cap;
+
+    /* entries and addrs share one capacity */
+    if (grow((void **)&snap->entries, &cap, snap->addr_count + 1, sizeof *snap->entries) < 0)
+        return -1;
+    if (cap != snap->addr_cap) {
+        void *np = realloc(snap->addrs, cap * sizeof *snap->addrs);
+
+        if (!np)
+            return -1;
+        snap->addrs = np;
+        snap->addr_cap = cap;
+    }
+    snap->entries[snap->addr_count].ifindex = ifindex;
+    snap->entries[snap->addr_count].addr = *addr;
+    snap->addr_count++;
+    return 0;
+}
+
+static int cmp_iface(const void *a, const void *b)
+{
+    const struct netmetrics_interface *x = a, *y = b;
+
+    return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static int cmp_addr(const netmetrics_address *x, const netmetrics_address *y)
+{
+    int c;
+
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    c = memcmp(x->bytes, y->bytes, sizeof x->bytes);
+    if (c)
+        return c;
+    return (x->prefix_length > y->prefix_length) - (x->prefix_length < y->prefix_length);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const nm_addr_entry *x = a, *y = b;
+
+    if (x->ifindex != y->ifindex)
+        return x->ifindex < y->ifindex ? -1 : 1;
+    return cmp_addr(&x->addr, &y->addr);
+}
+
+int nm_snapshot_finish(netmetrics_snapshot *snap)
+{
+    size_t i, w, a, out;
+
+    if (snap->count > 1) {
+        /* A dump never repeats an ifindex, but a backend stitched from
+         * several sources might: keep one entry per ifindex. */
+        qsort(snap->ifaces, snap->count, sizeof *snap->ifaces, cmp_iface);
+        for (i = 1, w = 0; i < snap->count; i++) {
+            if (snap->ifaces[i].ifindex == snap->ifaces[w].ifindex)
+                snap->ifaces[w] = snap->ifaces[i];
+            else
+                snap->ifaces[++w] = snap->ifaces[i];
+        }
+        snap->count = w + 1;
+    }
+    if (snap->addr_count > 1)
+        qsort(snap->entries, snap->addr_count, sizeof *snap->entries, cmp_entry);
+
+    /* Merge the two sorted tables: linear in interfaces + addresses. */
+    for (i = 0, a = 0, out = 0; i < snap->count; i++) {
+        struct netmetrics_interface *it = &snap->ifaces[i];
+        size_t first = out;
+
+        while (a < snap->addr_count && snap->entries[a].ifindex < it->ifindex)
+            a++; /* address of an interface not in the table */
+        while (a < snap->addr_count && snap->entries[a].ifindex == it->ifindex) {
+            if (out == first || cmp_addr(&snap->addrs[out - 1], &snap->entries[a].addr) != 0)
+                snap->addrs[out++] = snap->entries[a].addr;
+            a++;
+        }
+        it->addrs = snap->addrs ? &snap->addrs[first] : NULL;
+        it->addr_count = out - first;
+    }
+    return 0;
+}
+
+size_t netmetrics_snapshot_count(const netmetrics_snapshot *snap)
+{
+    return snap ? snap->count : 0;
+}
+
+const netmetrics_interface *netmetrics_snapshot_interface(const netmetrics_snapshot *snap, size_t i)
+{
+    if (!snap || i >= snap->count)
+        return NULL;
+    return &snap->ifaces[i];
+}
+
+const netmetrics_interface *netmetrics_snapshot_find(const netmetrics_snapshot *snap,
+                                                     const char *name)
+{
+    size_t i;
+
+    if (!snap || !name)
+        return NULL;
+    for (i = 0; i < snap->count; i++)
+        if (strncmp(snap->ifaces[i].name, name, NM_IFNAME_SIZE) == 0 &&
+            strlen(name) < NM_IFNAME_SIZE)
+            return &snap->ifaces[i];
+    return NULL;
+}
+
+const netmetrics_interface *netmetrics_snapshot_find_index(const netmetrics_snapshot *snap,
+                                                           int ifindex)
+{
+    size_t lo = 0, hi;
+
+    if (!snap)
+        return NULL;
+    hi = snap->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (snap->ifaces[mid].ifindex == ifindex)
+            return &snap->ifaces[mid];
+        if (snap->ifaces[mid].ifindex < ifindex)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const char *netmetrics_snapshot_backend(const netmetrics_snapshot *snap)
+{
+    return snap && snap->backend ? snap->backend : "";
+}
+
+uint64_t netmetrics_snapshot_time_ns(const netmetrics_snapshot *snap)
+{
+    return snap ? snap->time_ns : 0;
+}
+
+netmetrics_status netmetrics_snapshot_part_status(const netmetrics_snapshot *snap,
+                                                  netmetrics_part part)
+{
+    if (!snap || (unsigned)part >= NETMETRICS_PART_COUNT)
+        return NETMETRICS_ERR_INVALID;
+    return snap->part_status[part];
+}
+
+double netmetrics_snapshot_part_seconds(const netmetrics_snapshot *snap, netmetrics_part part)
+{
+    if (!snap || (unsigned)part >= NETMETRICS_PART_COUNT)
+        return 0.0;
+    return snap->part_seconds[part];
+}

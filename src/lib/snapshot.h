@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* The snapshot model: the body of the public opaque types, and the builder
+ * that backends use to fill it. A snapshot owns two flat arrays (interfaces,
+ * addresses) whose capacity survives nm_snapshot_reset, so a collector that
+ * reuses one snapshot allocates nothing once warm. */
+#ifndef NM_SNAPSHOT_H
+#define NM_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "netmetrics.h"
+
+/* Linux names are < 16 bytes (IFNAMSIZ); macOS the same. One spare byte
+ * more is not needed: longer names are rejected by the parsers. */
+#define NM_IFNAME_SIZE 16
+#define NM_KIND_SIZE 32
+#define NM_HWADDR_MAX 32
+
+struct netmetrics_interface {
+    int32_t ifindex;
+    char name[NM_IFNAME_SIZE];
+    uint32_t flags;         /* NETMETRICS_FLAG_* */
+    uint32_t mtu;
+    uint8_t operstate;      /* netmetrics_operstate */
+    int8_t carrier;         /* 1, 0, -1 unknown */
+    int32_t link_type;      /* ARPHRD_*, -1 unknown */
+    uint8_t hwaddr_len;
+    uint8_t hwaddr[NM_HWADDR_MAX];
+    char kind[NM_KIND_SIZE];
+    uint32_t stats_valid;   /* bit i set: stats[i] is provided */
+    uint64_t stats[NETMETRICS_STAT_COUNT];
+    /* Set by nm_snapshot_finish: this interface's slice of addrs. */
+    const netmetrics_address *addrs;
+    size_t addr_count;
+};
+
+/* An address before finish: which interface it belongs to. */
+typedef struct nm_addr_entry {
+    int32_t ifindex;
+    netmetrics_address addr;
+} nm_addr_entry;
+
+struct netmetrics_snapshot {
+    struct netmetrics_interface *ifaces;
+    size_t count, cap;
+    nm_addr_entry *entries;       /* as appended */
+    netmetrics_address *addrs;    /* sorted, per interface, after finish */
+    size_t addr_count, addr_cap;
+    const char *backend;          /* static string */
+    uint64_t time_ns;
+    netmetrics_status part_status[NETMETRICS_PART_COUNT];
+    double part_seconds[NETMETRICS_PART_COUNT];
+};
+
+/* Mask with every stat bit set. */
+#define NM_STATS_ALL ((uint32_t)((1u << NETMETRICS_STAT_COUNT) - 1u))
+
+/* Empties the snapshot, keeping its memory. */
+void nm_snapshot_reset(netmetrics_snapshot *snap);
+
+/* A new zeroed interface at the end (carrier -1, link_type -1), or NULL
+ * when out of memory. The pointer is valid until the next add. */
+struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap);
+
+/* Drops the interface most recently added (a parser that fails half way). */
+void nm_snapshot_drop_last(netmetrics_snapshot *snap);
+
+/* Records an address of interface ifindex. 0, or -1 when out of memory. */
+int nm_snapshot_add_address(netmetrics_snapshot *snap, int ifindex,
+                            const netmetrics_address *addr);
+
+/* Sorts interfaces by ifindex, drops duplicate ifindexes (keeping one), attaches each interface's addresses (sorted: IPv4 first, then
+ * by bytes and prefix), drops addresses of interfaces not in the table and
+ * duplicates. 0, or -1 when out of memory. */
+int nm_snapshot_finish(netmetrics_snapshot *snap);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t nm_monotonic_ns(void);
+
+#endif
