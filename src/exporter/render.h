@@ -7,11 +7,9 @@
 
 #include "netmetrics.h"
 #include "strbuf.h"
-
-typedef enum nm_format {
-    NM_FORMAT_TEXT = 0,      /* Prometheus text 0.0.4 */
-    NM_FORMAT_OPENMETRICS    /* OpenMetrics 1.0.0 (a later issue) */
-} nm_format;
+/* nm_format (NM_FORMAT_TEXT, NM_FORMAT_OPENMETRICS) lives with the writer
+ * that spells the formats; it is still reachable through this header. */
+#include "expfmt.h"
 
 /* What the exporter knows about this scrape beyond the snapshot. */
 typedef struct nm_scrape_info {

@@ -16,8 +16,8 @@ int nm_path_join(char *out, size_t size, const char *root, const char *rel)
     size_t rl = strlen(root);
     int n;
 
-    while (rl > 1 && root[rl - 1] == '/')
-        rl--;
+    while (rl > 0 && root[rl - 1] == '/')
+        rl--; /* "/" becomes "", so "/" + "sys" is "/sys" */
     while (*rel == '/')
         rel++;
     n = snprintf(out, size, "%.*s/%s", (int)rl, root, rel);
