@@ -200,6 +200,9 @@ netmetrics_status netmetrics_snapshot_part_status(const netmetrics_snapshot *sna
 /* Wall time the part took, in seconds. */
 double netmetrics_snapshot_part_seconds(const netmetrics_snapshot *snap,
                                         netmetrics_part part);
+/* Why the part failed ("" when it did not). */
+const char *netmetrics_snapshot_part_error(const netmetrics_snapshot *snap,
+                                           netmetrics_part part);
 
 /* ------------------------------------------------------------ interfaces -- */
 

@@ -123,24 +123,29 @@ const char *netmetrics_collector_backend(const netmetrics_collector *c)
     return c && c->ops ? c->ops->name : "";
 }
 
-/* One full collection through one backend. */
+/* One full collection through one backend. Each part's error message is
+ * kept in the snapshot, so a caller that passed no error still can log it. */
 static netmetrics_status collect_with(const nm_backend_ops *ops, void *state,
                                       netmetrics_snapshot *snap, netmetrics_error *err)
 {
-    netmetrics_error aerr;
+    netmetrics_error lerr, aerr;
     netmetrics_status st;
     uint64_t t0, t1, t2;
 
     nm_snapshot_reset(snap);
     snap->backend = ops->name;
+    nm_error_clear(&lerr);
     t0 = nm_monotonic_ns();
-    st = ops->collect_links(state, snap, err);
+    st = ops->collect_links(state, snap, &lerr);
     t1 = nm_monotonic_ns();
     snap->part_status[NETMETRICS_PART_LINKS] = st;
     snap->part_seconds[NETMETRICS_PART_LINKS] = (double)(t1 - t0) / 1e9;
     snap->time_ns = t1;
     if (st != NETMETRICS_OK) {
-        nm_error_prefix(err, ops->name);
+        nm_error_prefix(&lerr, ops->name);
+        memcpy(snap->part_error[NETMETRICS_PART_LINKS], lerr.message, sizeof lerr.message);
+        if (err)
+            *err = lerr;
         snap->count = 0;
         return st;
     }
@@ -150,8 +155,11 @@ static netmetrics_status collect_with(const nm_backend_ops *ops, void *state,
     t2 = nm_monotonic_ns();
     snap->part_status[NETMETRICS_PART_ADDRESSES] = st;
     snap->part_seconds[NETMETRICS_PART_ADDRESSES] = (double)(t2 - t1) / 1e9;
-    if (st != NETMETRICS_OK)
+    if (st != NETMETRICS_OK) {
+        nm_error_prefix(&aerr, ops->name);
+        memcpy(snap->part_error[NETMETRICS_PART_ADDRESSES], aerr.message, sizeof aerr.message);
         snap->addr_count = 0;
+    }
     if (nm_snapshot_finish(snap) < 0) {
         snap->count = 0;
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");

@@ -29,7 +29,7 @@ static netmetrics_status code_from_errno(int e)
     }
 }
 
-static void vset(netmetrics_error *err, netmetrics_status code, int sys_errno, const char *fmt,
+static NM_PRINTF(4, 0) void vset(netmetrics_error *err, netmetrics_status code, int sys_errno, const char *fmt,
                  va_list ap)
 {
     err->code = code;

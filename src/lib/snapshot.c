@@ -48,6 +48,7 @@ void nm_snapshot_reset(netmetrics_snapshot *snap)
     for (i = 0; i < NETMETRICS_PART_COUNT; i++) {
         snap->part_status[i] = NETMETRICS_ERR_NOT_AVAILABLE;
         snap->part_seconds[i] = 0.0;
+        snap->part_error[i][0] = '\0';
     }
 }
 
@@ -248,4 +249,11 @@ double netmetrics_snapshot_part_seconds(const netmetrics_snapshot *snap, netmetr
     if (!snap || (unsigned)part >= NETMETRICS_PART_COUNT)
         return 0.0;
     return snap->part_seconds[part];
+}
+
+const char *netmetrics_snapshot_part_error(const netmetrics_snapshot *snap, netmetrics_part part)
+{
+    if (!snap || (unsigned)part >= NETMETRICS_PART_COUNT)
+        return "";
+    return snap->part_error[part];
 }

@@ -50,6 +50,7 @@ struct netmetrics_snapshot {
     uint64_t time_ns;
     netmetrics_status part_status[NETMETRICS_PART_COUNT];
     double part_seconds[NETMETRICS_PART_COUNT];
+    char part_error[NETMETRICS_PART_COUNT][NETMETRICS_ERROR_MESSAGE_MAX];
 };
 
 /* Mask with every stat bit set. */
