@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Exposition-format writer: Prometheus text 0.0.4 and OpenMetrics 1.0.0.
- * A sample line is written with one reservation sized for the worst case
- * (every label byte escaped), then filled through a plain pointer, so the
- * per-series cost is a few memcpy calls and no allocation once the
- * caller's buffer is warm. It must never emit a label value that is not
- * valid UTF-8: Prometheus drops the whole scrape when it sees one, and
- * interface names are arbitrary bytes. */
+ * Each piece of a sample line is written through a plain pointer after
+ * reserving its worst case (every label byte escaped), so a series costs
+ * a few bounds checks and copies, and no allocation once the caller's
+ * buffer is warm. It must never emit a label value that is not valid
+ * UTF-8: Prometheus fails the whole scrape on one, and interface names are
+ * arbitrary bytes. */
 #include "config.h"
 
 #include <math.h>
@@ -56,30 +56,40 @@ static size_t nm_utf8_seq_len(const unsigned char *s, size_t n)
     return need;
 }
 
+/* 1 for a byte copied as it is: ASCII but backslash, double quote and
+ * newline. Other control characters are valid UTF-8 and legal in a label
+ * value; only a newline would end the line. */
+static const unsigned char nm_plain[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, /* 0x00, \n at 0x0a */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20, " at 0x22 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50, \\ at 0x5c */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x80..0xff: zero, checked as UTF-8 */
+};
+
 /* Writes the escaped label value at p, which has room for
- * NM_EXPFMT_LABEL_VALUE_MAX(len) bytes; returns the new end. Runs of plain
- * ASCII are copied in one go since interface names are nearly always
- * that. An invalid byte becomes the text \xNN, whose backslash is itself
- * escaped, hence five bytes on the wire. */
+ * NM_EXPFMT_LABEL_VALUE_MAX(len) bytes; returns the new end. Interface
+ * names are short and nearly always plain ASCII, so the common case is a
+ * single byte loop through the table, without a memcpy call. An invalid
+ * byte becomes the text \xNN, whose backslash is itself escaped, hence
+ * five bytes on the wire. */
 static char *nm_put_escaped(char *p, const unsigned char *s, size_t len)
 {
-    size_t i = 0, run, k;
+    size_t i = 0, k;
 
     while (i < len) {
-        for (run = i; run < len; run++) {
-            unsigned char c = s[run];
+        unsigned char c = s[i];
 
-            if (c < 0x20 || c >= 0x80 || c == '\\' || c == '"')
-                break;
+        if (nm_plain[c]) {
+            *p++ = (char)c;
+            i++;
+            continue;
         }
-        if (run > i) {
-            memcpy(p, s + i, run - i);
-            p += run - i;
-            i = run;
-            if (i == len)
-                break;
-        }
-        switch (s[i]) {
+        switch (c) {
         case '\\':
             *p++ = '\\';
             *p++ = '\\';
@@ -103,18 +113,25 @@ static char *nm_put_escaped(char *p, const unsigned char *s, size_t len)
             *p++ = '\\';
             *p++ = '\\';
             *p++ = 'x';
-            *p++ = nm_hex[s[i] >> 4];
-            *p++ = nm_hex[s[i] & 15];
+            *p++ = nm_hex[c >> 4];
+            *p++ = nm_hex[c & 15];
             i++;
         } else {
-            /* Other control characters are valid UTF-8 and legal in a
-             * label value; only newline would break the line. */
             memcpy(p, s + i, k);
             p += k;
             i += k;
         }
     }
     return p;
+}
+
+/* nm_strbuf_reserve, without the call when the room is already there:
+ * a sample asks three or more times. */
+static int nm_room(nm_strbuf *b, size_t n)
+{
+    if (!b->failed && b->cap - b->len > n)
+        return 0;
+    return nm_strbuf_reserve(b, n);
 }
 
 int nm_expfmt_put_label_value(nm_strbuf *b, const char *s, size_t len)
@@ -131,14 +148,48 @@ int nm_expfmt_put_label_value(nm_strbuf *b, const char *s, size_t len)
     return 0;
 }
 
-/* Decimal digits of v ending at end; returns where they start. */
+static const char nm_digit_pairs[] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Decimal digits of v ending at end; returns where they start. Two digits
+ * per division: counters are mostly 8 to 14 digits long and there are
+ * tens of thousands of them per scrape. */
 static char *nm_format_u64(char *end, uint64_t v)
 {
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+
+        v /= 100;
+        end -= 2;
+        memcpy(end, nm_digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, nm_digit_pairs + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
     return end;
+}
+
+size_t nm_expfmt_int_text(char *buf, int64_t v)
+{
+    char tmp[NM_EXPFMT_INT_SIZE];
+    char *end = tmp + sizeof tmp, *start;
+    size_t n;
+
+    /* negate in unsigned arithmetic so INT64_MIN is safe */
+    start = nm_format_u64(end, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+    if (v < 0)
+        *--start = '-';
+    n = (size_t)(end - start);
+    memcpy(buf, start, n);
+    buf[n] = '\0';
+    return n;
 }
 
 /* Spells v into buf (at least 32 bytes); returns the length. */
@@ -160,18 +211,8 @@ static size_t nm_format_double(char *buf, size_t size, double v)
     if (v >= -exact && v <= exact) {
         int64_t iv = (int64_t)v;
 
-        if ((double)iv == v) {
-            char *start, *end = buf + 21;
-            uint64_t mag = iv < 0 ? (uint64_t)0 - (uint64_t)iv : (uint64_t)iv;
-
-            start = nm_format_u64(end, mag);
-            if (iv < 0)
-                *--start = '-';
-            n = (size_t)(end - start);
-            memmove(buf, start, n);
-            buf[n] = '\0';
-            return n;
-        }
+        if ((double)iv == v)
+            return nm_expfmt_int_text(buf, iv);
     }
     /* Shortest of the three precisions that reads back exactly; %.17g
      * always does for an IEEE double. */
@@ -285,49 +326,54 @@ static int nm_put_header(nm_expfmt *w)
     return nm_strbuf_putc(w->out, '\n');
 }
 
-/* One sample line whose value is already spelled. */
+/* One sample line whose value is already spelled. Space is reserved piece
+ * by piece (name, each label at its worst-case escaped size, value), so
+ * each label name is measured once; a failed reservation removes the
+ * partial line, leaving only whole lines in the buffer. */
 static int nm_put_sample(nm_expfmt *w, const nm_label *labels, size_t nlabels, const char *val,
                          size_t val_len)
 {
     nm_strbuf *b = w->out;
-    size_t need, i, nlen;
+    size_t start, i;
     char *p;
 
     if (w->header_pending && nm_put_header(w) < 0)
         return -1;
-    /* name, braces, space, value, newline */
-    need = w->name_len + 2 + 1 + val_len + 1;
-    for (i = 0; i < nlabels; i++) {
-        size_t vlen = labels[i].value_len;
-
-        /* name="value", — guarded so an absurd length cannot wrap need */
-        if (need > SIZE_MAX / 4 || vlen > SIZE_MAX / 16) {
-            b->failed = 1;
-            return -1;
-        }
-        need += strlen(labels[i].name) + 4 + NM_EXPFMT_LABEL_VALUE_MAX(vlen);
-    }
-    if (nm_strbuf_reserve(b, need) < 0)
+    start = b->len;
+    if (nm_room(b, w->name_len + 1) < 0)
         return -1;
-
     p = b->data + b->len;
     memcpy(p, w->name, w->name_len);
     p += w->name_len;
-    if (nlabels) {
+    if (nlabels)
         *p++ = '{';
-        for (i = 0; i < nlabels; i++) {
-            if (i)
-                *p++ = ',';
-            nlen = strlen(labels[i].name);
-            memcpy(p, labels[i].name, nlen);
-            p += nlen;
-            *p++ = '=';
-            *p++ = '"';
-            p = nm_put_escaped(p, (const unsigned char *)labels[i].value, labels[i].value_len);
-            *p++ = '"';
-        }
-        *p++ = '}';
+    b->len = (size_t)(p - b->data);
+
+    for (i = 0; i < nlabels; i++) {
+        size_t nlen = strlen(labels[i].name), vlen = labels[i].value_len;
+
+        /* ,name="value" -- the guard keeps an absurd length from wrapping */
+        if (vlen > SIZE_MAX / 8 || nlen > SIZE_MAX / 8 ||
+            nm_room(b, nlen + 4 + NM_EXPFMT_LABEL_VALUE_MAX(vlen)) < 0)
+            goto fail;
+        p = b->data + b->len;
+        if (i)
+            *p++ = ',';
+        memcpy(p, labels[i].name, nlen);
+        p += nlen;
+        *p++ = '=';
+        *p++ = '"';
+        p = nm_put_escaped(p, (const unsigned char *)labels[i].value, vlen);
+        *p++ = '"';
+        b->len = (size_t)(p - b->data);
     }
+
+    /* } value newline */
+    if (nm_room(b, 3 + val_len) < 0)
+        goto fail;
+    p = b->data + b->len;
+    if (nlabels)
+        *p++ = '}';
     *p++ = ' ';
     memcpy(p, val, val_len);
     p += val_len;
@@ -335,6 +381,12 @@ static int nm_put_sample(nm_expfmt *w, const nm_label *labels, size_t nlabels, c
     b->len = (size_t)(p - b->data);
     b->data[b->len] = '\0';
     return 0;
+
+fail:
+    b->failed = 1;
+    b->len = start;
+    b->data[start] = '\0'; /* the name's reservation succeeded, so data exists */
+    return -1;
 }
 
 int nm_expfmt_sample_u64(nm_expfmt *w, const nm_label *labels, size_t nlabels, uint64_t value)

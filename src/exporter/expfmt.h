@@ -72,6 +72,11 @@ int nm_expfmt_put_label_value(nm_strbuf *b, const char *s, size_t len);
  * "+Inf", "-Inf", "NaN". */
 int nm_expfmt_put_double(nm_strbuf *b, double v);
 
+/* Decimal text of v into buf, which holds NM_EXPFMT_INT_SIZE bytes; NUL-
+ * terminated, returns the length. For label values such as an ifindex. */
+#define NM_EXPFMT_INT_SIZE 21
+size_t nm_expfmt_int_text(char *buf, int64_t v);
+
 /* Bytes nm_expfmt_put_label_value may write for an input of len bytes. */
 #define NM_EXPFMT_LABEL_VALUE_MAX(len) ((len) * 5u)
 

@@ -1,15 +1,339 @@
 /* SPDX-License-Identifier: MIT */
-/* STUB: to be written. */
+/* The renderer: walks a snapshot and describes every metric family to the
+ * exposition writer (expfmt.c), which owns all spelling and escaping. Each
+ * family is written whole before the next starts, since both formats want
+ * a family's samples together, so the interface table is walked once per
+ * family. Label values live in fixed-size stack buffers and numbers are
+ * written without printf: nothing here allocates per series. It reads the
+ * snapshot only through the public API, like any library user would. */
 #include "config.h"
+
+#include <string.h>
+
 #include "render.h"
+
+/* Counters, in exposition order, one per netmetrics_stat. */
+static const struct nm_counter_def {
+    netmetrics_stat stat;
+    const char *name;
+    const char *help;
+} nm_counters[] = {
+    {NETMETRICS_STAT_RX_BYTES, "netmetrics_receive_bytes_total",
+     "Bytes received by the interface (rtnl_link_stats64 rx_bytes)."},
+    {NETMETRICS_STAT_TX_BYTES, "netmetrics_transmit_bytes_total",
+     "Bytes transmitted by the interface (rtnl_link_stats64 tx_bytes)."},
+    {NETMETRICS_STAT_RX_PACKETS, "netmetrics_receive_packets_total",
+     "Packets received by the interface (rtnl_link_stats64 rx_packets)."},
+    {NETMETRICS_STAT_TX_PACKETS, "netmetrics_transmit_packets_total",
+     "Packets transmitted by the interface (rtnl_link_stats64 tx_packets)."},
+    {NETMETRICS_STAT_RX_ERRORS, "netmetrics_receive_errors_total",
+     "Bad packets received, all causes (rtnl_link_stats64 rx_errors)."},
+    {NETMETRICS_STAT_TX_ERRORS, "netmetrics_transmit_errors_total",
+     "Packets that failed to transmit, all causes (rtnl_link_stats64 tx_errors)."},
+    {NETMETRICS_STAT_RX_DROPPED, "netmetrics_receive_drops_total",
+     "Received packets dropped before the protocol stack, e.g. for lack of buffers "
+     "(rtnl_link_stats64 rx_dropped)."},
+    {NETMETRICS_STAT_TX_DROPPED, "netmetrics_transmit_drops_total",
+     "Packets dropped on their way to transmission, e.g. for lack of buffers "
+     "(rtnl_link_stats64 tx_dropped)."},
+    {NETMETRICS_STAT_MULTICAST, "netmetrics_receive_multicast_packets_total",
+     "Multicast packets received (rtnl_link_stats64 multicast)."},
+    {NETMETRICS_STAT_COLLISIONS, "netmetrics_collisions_total",
+     "Collisions seen while transmitting (rtnl_link_stats64 collisions)."},
+    {NETMETRICS_STAT_RX_LENGTH_ERRORS, "netmetrics_receive_length_errors_total",
+     "Packets received with an invalid length (rtnl_link_stats64 rx_length_errors)."},
+    {NETMETRICS_STAT_RX_OVER_ERRORS, "netmetrics_receive_over_errors_total",
+     "Receive ring buffer overflow events (rtnl_link_stats64 rx_over_errors)."},
+    {NETMETRICS_STAT_RX_CRC_ERRORS, "netmetrics_receive_crc_errors_total",
+     "Packets received with a CRC error (rtnl_link_stats64 rx_crc_errors)."},
+    {NETMETRICS_STAT_RX_FRAME_ERRORS, "netmetrics_receive_frame_errors_total",
+     "Packets received with a frame alignment error (rtnl_link_stats64 rx_frame_errors)."},
+    {NETMETRICS_STAT_RX_FIFO_ERRORS, "netmetrics_receive_fifo_errors_total",
+     "Receive FIFO overrun events (rtnl_link_stats64 rx_fifo_errors)."},
+    {NETMETRICS_STAT_RX_MISSED_ERRORS, "netmetrics_receive_missed_errors_total",
+     "Packets the device missed for lack of host buffers "
+     "(rtnl_link_stats64 rx_missed_errors)."},
+    {NETMETRICS_STAT_TX_ABORTED_ERRORS, "netmetrics_transmit_aborted_errors_total",
+     "Transmissions aborted by the device, e.g. after excessive collisions "
+     "(rtnl_link_stats64 tx_aborted_errors)."},
+    {NETMETRICS_STAT_TX_CARRIER_ERRORS, "netmetrics_transmit_carrier_errors_total",
+     "Transmissions failed for loss of carrier (rtnl_link_stats64 tx_carrier_errors)."},
+    {NETMETRICS_STAT_TX_FIFO_ERRORS, "netmetrics_transmit_fifo_errors_total",
+     "Transmit FIFO underrun events (rtnl_link_stats64 tx_fifo_errors)."},
+    {NETMETRICS_STAT_TX_HEARTBEAT_ERRORS, "netmetrics_transmit_heartbeat_errors_total",
+     "Heartbeat (SQE test) errors after transmission "
+     "(rtnl_link_stats64 tx_heartbeat_errors)."},
+    {NETMETRICS_STAT_TX_WINDOW_ERRORS, "netmetrics_transmit_window_errors_total",
+     "Late collisions while transmitting (rtnl_link_stats64 tx_window_errors)."},
+    {NETMETRICS_STAT_RX_COMPRESSED, "netmetrics_receive_compressed_packets_total",
+     "Compressed packets received (rtnl_link_stats64 rx_compressed)."},
+    {NETMETRICS_STAT_TX_COMPRESSED, "netmetrics_transmit_compressed_packets_total",
+     "Compressed packets transmitted (rtnl_link_stats64 tx_compressed)."},
+    {NETMETRICS_STAT_RX_NOHANDLER, "netmetrics_receive_nohandler_packets_total",
+     "Packets received and dropped for lack of a protocol handler "
+     "(rtnl_link_stats64 rx_nohandler)."},
+    {NETMETRICS_STAT_RX_OTHERHOST_DROPPED, "netmetrics_receive_otherhost_drops_total",
+     "Received packets dropped because their destination MAC is another host's "
+     "(rtnl_link_stats64 rx_otherhost_dropped)."},
+};
+
+/* Every flag bit netmetrics_flag_name knows, in bit order. */
+typedef struct nm_flag_table {
+    uint32_t bit[32];
+    const char *name[32];
+    size_t len[32];
+    size_t count;
+} nm_flag_table;
+
+static void nm_flag_table_fill(nm_flag_table *t)
+{
+    unsigned i;
+
+    t->count = 0;
+    for (i = 0; i < 32; i++) {
+        const char *name = netmetrics_flag_name(1u << i);
+
+        if (name) {
+            t->bit[t->count] = 1u << i;
+            t->name[t->count] = name;
+            t->len[t->count] = strlen(name);
+            t->count++;
+        }
+    }
+}
+
+static nm_label nm_device_label(const netmetrics_interface *iface)
+{
+    nm_label l;
+
+    l.name = "device";
+    l.value = netmetrics_interface_name(iface);
+    l.value_len = strlen(l.value);
+    return l;
+}
+
+static void nm_label_set(nm_label *l, const char *name, const char *value)
+{
+    l->name = name;
+    l->value = value;
+    l->value_len = strlen(value);
+}
+
+static void nm_render_counters(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+{
+    size_t c, i;
+
+    for (c = 0; c < sizeof nm_counters / sizeof nm_counters[0]; c++) {
+        const struct nm_counter_def *def = &nm_counters[c];
+
+        nm_expfmt_family(w, def->name, NM_METRIC_COUNTER, def->help);
+        for (i = 0; i < n; i++) {
+            const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+            nm_label dev;
+            uint64_t v;
+
+            if (netmetrics_interface_stat(iface, def->stat, &v) != NETMETRICS_OK)
+                continue;
+            dev = nm_device_label(iface);
+            nm_expfmt_sample_u64(w, &dev, 1, v);
+        }
+    }
+}
+
+/* up, running: one bit of the flags each. */
+static void nm_render_flag_gauge(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                                 const char *name, const char *help, uint32_t flag)
+{
+    size_t i;
+
+    nm_expfmt_family(w, name, NM_METRIC_GAUGE, help);
+    for (i = 0; i < n; i++) {
+        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+        nm_label dev = nm_device_label(iface);
+
+        nm_expfmt_sample_u64(w, &dev, 1, (netmetrics_interface_flags(iface) & flag) ? 1 : 0);
+    }
+}
+
+static void nm_render_gauges(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+{
+    nm_flag_table flags;
+    size_t i, f;
+
+    nm_render_flag_gauge(w, snap, n, "netmetrics_interface_up",
+                         "1 if the interface is administratively up (IFF_UP), else 0.",
+                         NETMETRICS_FLAG_UP);
+    nm_render_flag_gauge(w, snap, n, "netmetrics_interface_running",
+                         "1 if the interface is operationally up (IFF_RUNNING), else 0.",
+                         NETMETRICS_FLAG_RUNNING);
+
+    nm_expfmt_family(w, "netmetrics_interface_carrier", NM_METRIC_GAUGE,
+                     "1 if the interface has carrier, 0 if not; absent when unknown.");
+    for (i = 0; i < n; i++) {
+        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+        int carrier = netmetrics_interface_carrier(iface);
+        nm_label dev;
+
+        if (carrier < 0)
+            continue;
+        dev = nm_device_label(iface);
+        nm_expfmt_sample_u64(w, &dev, 1, carrier ? 1 : 0);
+    }
+
+    nm_expfmt_family(w, "netmetrics_interface_mtu_bytes", NM_METRIC_GAUGE,
+                     "Maximum transmission unit of the interface, in bytes.");
+    for (i = 0; i < n; i++) {
+        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+        nm_label dev = nm_device_label(iface);
+
+        nm_expfmt_sample_u64(w, &dev, 1, netmetrics_interface_mtu(iface));
+    }
+
+    nm_flag_table_fill(&flags);
+    nm_expfmt_family(w, "netmetrics_interface_flag", NM_METRIC_GAUGE,
+                     "1 if the interface flag (IFF_*) named by the flag label is set, else 0.");
+    for (i = 0; i < n; i++) {
+        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+        uint32_t bits = netmetrics_interface_flags(iface);
+        nm_label l[2];
+
+        l[0] = nm_device_label(iface);
+        l[1].name = "flag";
+        for (f = 0; f < flags.count; f++) {
+            l[1].value = flags.name[f];
+            l[1].value_len = flags.len[f];
+            nm_expfmt_sample_u64(w, l, 2, (bits & flags.bit[f]) ? 1 : 0);
+        }
+    }
+}
+
+static void nm_render_interface_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+{
+    size_t i;
+
+    nm_expfmt_family(w, "netmetrics_interface_info", NM_METRIC_INFO,
+                     "Interface metadata in labels; the value is always 1.");
+    for (i = 0; i < n; i++) {
+        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+        char ifindex[NM_EXPFMT_INT_SIZE];
+        /* 3 bytes per address byte; the snapshot keeps at most 32 */
+        char mac[3 * 32];
+        nm_label l[5];
+
+        nm_expfmt_int_text(ifindex, netmetrics_interface_index(iface));
+        if (netmetrics_interface_hwaddr_string(iface, mac, sizeof mac) != NETMETRICS_OK)
+            mac[0] = '\0';
+        l[0] = nm_device_label(iface);
+        nm_label_set(&l[1], "ifindex", ifindex);
+        nm_label_set(&l[2], "mac", mac);
+        nm_label_set(&l[3], "operstate",
+                     netmetrics_operstate_string(netmetrics_interface_operstate(iface)));
+        nm_label_set(&l[4], "kind", netmetrics_interface_kind(iface));
+        nm_expfmt_sample_u64(w, l, 5, 1);
+    }
+}
+
+static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+{
+    size_t i, a;
+
+    nm_expfmt_family(w, "netmetrics_interface_address_info", NM_METRIC_INFO,
+                     "An address assigned to the interface, in labels; the value is always 1.");
+    for (i = 0; i < n; i++) {
+        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+        size_t count = netmetrics_interface_address_count(iface);
+
+        for (a = 0; a < count; a++) {
+            const netmetrics_address *addr = netmetrics_interface_address(iface, a);
+            char text[46], prefix[NM_EXPFMT_INT_SIZE], scope_buf[4];
+            const char *family;
+            nm_label l[5];
+
+            if (addr->family == NETMETRICS_FAMILY_INET)
+                family = "inet";
+            else if (addr->family == NETMETRICS_FAMILY_INET6)
+                family = "inet6";
+            else
+                continue;
+            if (netmetrics_address_format(addr, text, sizeof text) != NETMETRICS_OK)
+                continue;
+            nm_expfmt_int_text(prefix, addr->prefix_length);
+            l[0] = nm_device_label(iface);
+            nm_label_set(&l[1], "family", family);
+            nm_label_set(&l[2], "address", text);
+            nm_label_set(&l[3], "prefix_length", prefix);
+            nm_label_set(&l[4], "scope", netmetrics_scope_string(addr->scope, scope_buf));
+            nm_expfmt_sample_u64(w, l, 5, 1);
+        }
+    }
+}
+
+static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int collected,
+                           const char *backend)
+{
+    static const netmetrics_part parts[] = {NETMETRICS_PART_LINKS, NETMETRICS_PART_ADDRESSES};
+    size_t p;
+    nm_label l[2];
+
+    nm_expfmt_family(w, "netmetrics_scrape_collector_duration_seconds", NM_METRIC_GAUGE,
+                     "Time the collector part took during this scrape, in seconds.");
+    for (p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+        nm_label_set(&l[0], "collector", netmetrics_part_name(parts[p]));
+        nm_expfmt_sample_double(w, l, 1, netmetrics_snapshot_part_seconds(snap, parts[p]));
+    }
+
+    nm_expfmt_family(w, "netmetrics_scrape_collector_success", NM_METRIC_GAUGE,
+                     "1 if the collector part succeeded during this scrape, else 0.");
+    for (p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+        int ok = collected && netmetrics_snapshot_part_status(snap, parts[p]) == NETMETRICS_OK;
+
+        nm_label_set(&l[0], "collector", netmetrics_part_name(parts[p]));
+        nm_expfmt_sample_u64(w, l, 1, ok ? 1 : 0);
+    }
+
+    nm_expfmt_family(w, "netmetrics_collector_backend_info", NM_METRIC_INFO,
+                     "Backend the collector reads the interface table with; the value is "
+                     "always 1.");
+    nm_label_set(&l[0], "backend", backend);
+    nm_expfmt_sample_u64(w, l, 1, 1);
+
+    nm_expfmt_family(w, "netmetrics_build_info", NM_METRIC_INFO,
+                     "Version of netmetrics and the system it was built for; the value is "
+                     "always 1.");
+    nm_label_set(&l[0], "version", netmetrics_version());
+    nm_label_set(&l[1], "os", NM_OS);
+    nm_expfmt_sample_u64(w, l, 2, 1);
+}
+
 int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *snap,
                       const nm_scrape_info *info)
 {
-    (void)fmt; (void)snap; (void)info;
-    return nm_strbuf_puts(out, "");
+    nm_expfmt w;
+    const char *backend = NULL;
+    int collected;
+    size_t n;
+
+    /* Without info or a snapshot, say the collection failed rather than
+     * present an empty table as a healthy one. */
+    collected = info && snap && info->collect_status == NETMETRICS_OK;
+    n = collected ? netmetrics_snapshot_count(snap) : 0;
+    if (info)
+        backend = info->backend;
+    if (!backend)
+        backend = netmetrics_snapshot_backend(snap);
+
+    nm_expfmt_init(&w, out, fmt);
+    nm_render_counters(&w, snap, n);
+    nm_render_gauges(&w, snap, n);
+    nm_render_interface_info(&w, snap, n);
+    nm_render_address_info(&w, snap, n);
+    nm_render_self(&w, snap, collected, backend);
+    return nm_expfmt_finish(&w);
 }
+
 const char *nm_format_content_type(nm_format fmt)
 {
-    (void)fmt;
+    if (fmt == NM_FORMAT_OPENMETRICS)
+        return "application/openmetrics-text; version=1.0.0; charset=utf-8";
     return "text/plain; version=0.0.4; charset=utf-8";
 }

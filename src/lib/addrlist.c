@@ -5,8 +5,8 @@
 
 #include <errno.h>
 #include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nmerror.h"
@@ -79,26 +79,54 @@ int nm_sockaddr_to_address(const struct sockaddr *sa, const struct sockaddr *mas
     return -1;
 }
 
+/* Name -> ifindex table of the interfaces already in the snapshot, sorted
+ * by name so each address costs a binary search, not a scan or a syscall. */
+typedef struct name_index {
+    const char *name;
+    int32_t ifindex;
+} name_index;
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(((const name_index *)a)->name, ((const name_index *)b)->name);
+}
+
 netmetrics_status nm_ifaddrs_collect(netmetrics_snapshot *snap, netmetrics_error *err)
 {
     struct ifaddrs *list, *it;
+    name_index *names;
+    size_t i, n = snap->count;
 
-    if (getifaddrs(&list) < 0)
+    names = malloc((n ? n : 1) * sizeof *names);
+    if (!names)
+        return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, ENOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        names[i].name = snap->ifaces[i].name;
+        names[i].ifindex = snap->ifaces[i].ifindex;
+    }
+    qsort(names, n, sizeof *names, cmp_name);
+
+    if (getifaddrs(&list) < 0) {
+        free(names);
         return nm_error_errno(err, errno, "getifaddrs");
+    }
     for (it = list; it; it = it->ifa_next) {
         netmetrics_address a;
-        unsigned idx;
+        name_index key, *hit;
 
         if (!it->ifa_name || nm_sockaddr_to_address(it->ifa_addr, it->ifa_netmask, &a) < 0)
             continue;
-        idx = if_nametoindex(it->ifa_name);
-        if (idx == 0)
-            continue; /* vanished since the list was taken */
-        if (nm_snapshot_add_address(snap, (int)idx, &a) < 0) {
+        key.name = it->ifa_name;
+        hit = bsearch(&key, names, n, sizeof *names, cmp_name);
+        if (!hit)
+            continue; /* not in this link table: appeared since, or another root */
+        if (nm_snapshot_add_address(snap, hit->ifindex, &a) < 0) {
             freeifaddrs(list);
+            free(names);
             return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, ENOMEM, "out of memory");
         }
     }
     freeifaddrs(list);
+    free(names);
     return NETMETRICS_OK;
 }

@@ -15,8 +15,8 @@
 int nm_sockaddr_to_address(const struct sockaddr *sa, const struct sockaddr *mask,
                            netmetrics_address *out);
 
-/* Appends every IPv4/IPv6 address getifaddrs() reports to snap, resolving
- * names to ifindexes with if_nametoindex(). */
+/* Appends every IPv4/IPv6 address getifaddrs() reports for an interface
+ * already in snap's link table (matched by name; others are skipped). */
 netmetrics_status nm_ifaddrs_collect(netmetrics_snapshot *snap, netmetrics_error *err);
 
 #endif

@@ -86,16 +86,21 @@ netmetrics_status netmetrics_collector_new(const netmetrics_collector_options *o
         c->ops = &nm_backend_procfs;
         st = open_backend(c->ops, &c->state, &c->roots, err);
         break;
-    case NETMETRICS_BACKEND_AUTO:
+    case NETMETRICS_BACKEND_AUTO: {
+        netmetrics_error nerr;
+
         c->ops = &nm_backend_netlink;
-        st = open_backend(c->ops, &c->state, &c->roots, err);
+        st = open_backend(c->ops, &c->state, &c->roots, &nerr);
         if (st != NETMETRICS_OK) {
             c->ops = &nm_backend_procfs;
             st = open_backend(c->ops, &c->state, &c->roots, err);
+            if (st != NETMETRICS_OK && err) /* say why both failed */
+                nm_error_prefix(err, nerr.message);
         } else {
             c->fallback = &nm_backend_procfs;
         }
         break;
+    }
     default:
         st = nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "unknown backend %d", (int)opts->backend);
     }
