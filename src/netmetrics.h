@@ -282,6 +282,242 @@ netmetrics_status netmetrics_collector_collect(netmetrics_collector *c,
                                                netmetrics_snapshot *snap,
                                                netmetrics_error *err);
 
+/* ============================================================ manager == */
+/*
+ * The seed's NetworkManager / Interface / NetworkMetrics API. A manager owns
+ * a collector and keeps the previous sample, so every update yields
+ * per-interface speeds and packet rates (counter deltas over the
+ * CLOCK_MONOTONIC interval between the two samples) and totals.
+ *
+ * Views. Each successful update publishes a new immutable, reference-counted
+ * netmetrics_view: the snapshot plus its speeds, types and totals. A view
+ * never changes once published, so everything read from one view belongs to
+ * the same instant (no torn reads), and it stays valid, even after later
+ * updates or netmetrics_manager_free(), until its last reference is
+ * released.
+ *
+ * Locking. The manager is safe to use from any number of threads. Updates
+ * are serialized by one mutex, held while collecting; publishing a view and
+ * taking a reference to the current one take a second mutex for a few
+ * instructions only, so readers never wait for a collection.
+ *   - netmetrics_manager_view() and the netmetrics_view_* functions: safe
+ *     from any thread, with updates running concurrently.
+ *   - the totals (netmetrics_manager_total_*_speed, _throughput) and
+ *     netmetrics_manager_interface_sample(): copy values out under the
+ *     lock, safe from any thread.
+ *   - netmetrics_manager_interface_count(): safe from any thread.
+ *   - netmetrics_manager_interface(), _get_interface(), _active_interfaces()
+ *     (the seed's shape) return pointers into the current view without
+ *     taking a reference: they are valid until the next update of the
+ *     manager (or its free). Use them only where no other thread updates
+ *     the manager and no monitor runs on it; otherwise hold a view.
+ *
+ * Speeds. A speed is NETMETRICS_ERR_NOT_AVAILABLE (never a silent 0)
+ * before the interface has two samples, when the interval is 0, when the
+ * interface was re-created (same name, new ifindex) or renamed, and in the
+ * round after one of its 64-bit counters went down (a reset restarts the
+ * interface's baseline; rates are never negative). Backends with 32-bit
+ * counters mark them, and a decrease below 2^32 is then taken as a wrap.
+ *
+ * Totals. The total download/upload speed is the sum over the interfaces
+ * that have a speed in this view, leaving out LOOPBACK always and VIRTUAL
+ * interfaces whenever the machine has at least one physical (non-loopback,
+ * non-virtual) interface. Loopback traffic never leaves the machine, and on
+ * a host the traffic through bridges, veths and tunnels would otherwise be
+ * counted twice: once on the virtual interface and once on the physical one
+ * that carries it. Inside a container, whose only way out is a veth, the
+ * virtual interfaces are the machine's traffic and are counted. Totals are
+ * NETMETRICS_ERR_NOT_AVAILABLE before two successful updates.
+ */
+
+/* Interface types, the seed's InterfaceType. */
+typedef enum netmetrics_interface_type {
+    NETMETRICS_IFTYPE_ETHERNET = 0,
+    NETMETRICS_IFTYPE_WIFI,
+    NETMETRICS_IFTYPE_LOOPBACK,
+    NETMETRICS_IFTYPE_VIRTUAL,
+    NETMETRICS_IFTYPE_CELLULAR,
+    NETMETRICS_IFTYPE_OTHER
+} netmetrics_interface_type;
+
+/* "Ethernet", "WiFi", "Loopback", "Virtual", "Cellular", "Other" ("Other"
+ * for values out of range). */
+const char *netmetrics_interface_type_string(netmetrics_interface_type type);
+
+typedef struct netmetrics_manager netmetrics_manager;
+typedef struct netmetrics_view netmetrics_view;
+/* One interface as seen by one view (the seed's Interface). */
+typedef struct netmetrics_iface netmetrics_iface;
+
+/* Opens a collector with `opts` (NULL: defaults). No sample is taken yet.
+ * Errors: those of netmetrics_collector_new (PERMISSION, SYSTEM,
+ * NOT_AVAILABLE when no backend can be opened; INVALID; NO_MEMORY). */
+netmetrics_status netmetrics_manager_new(const netmetrics_collector_options *opts,
+                                         netmetrics_manager **out, netmetrics_error *err);
+
+/* Frees the manager and its collector. Views still referenced stay valid.
+ * Stop every monitor of the manager first. NULL is ignored. */
+void netmetrics_manager_free(netmetrics_manager *m);
+
+/* Takes a new sample, computes speeds against the previous one and
+ * publishes the new view. On failure the current view and the baseline stay
+ * as they were (the next successful update measures over the longer
+ * interval). Errors: those of netmetrics_collector_collect, NO_MEMORY. */
+netmetrics_status netmetrics_manager_update(netmetrics_manager *m, netmetrics_error *err);
+
+/* The seed's manager.interfaces(), get_interface() and active_interfaces(),
+ * on the current view; 0 / NULL before the first update. Pointers are valid
+ * until the next update: see "Locking" above. _get_interface returns NULL
+ * when no interface has that name. _active_interfaces stores up to `max`
+ * active interfaces (up and running) in `out` (which may be NULL when max
+ * is 0) and returns how many there are in all. */
+size_t netmetrics_manager_interface_count(netmetrics_manager *m);
+const netmetrics_iface *netmetrics_manager_interface(netmetrics_manager *m, size_t i);
+const netmetrics_iface *netmetrics_manager_get_interface(netmetrics_manager *m, const char *name);
+size_t netmetrics_manager_active_interfaces(netmetrics_manager *m, const netmetrics_iface **out,
+                                            size_t max);
+
+/* Sum of the download / upload speeds, bytes/s (see "Totals" above).
+ * NETMETRICS_OK, or NETMETRICS_ERR_NOT_AVAILABLE before two updates (the
+ * outputs are then 0). _throughput gives both from the same view. */
+netmetrics_status netmetrics_manager_total_download_speed(netmetrics_manager *m, double *out);
+netmetrics_status netmetrics_manager_total_upload_speed(netmetrics_manager *m, double *out);
+netmetrics_status netmetrics_manager_throughput(netmetrics_manager *m, double *download,
+                                                double *upload);
+
+/* ---- views: consistent, thread-safe reads -- */
+
+/* A new reference to the current view, or NULL before the first update.
+ * Release it with netmetrics_view_release(). */
+netmetrics_view *netmetrics_manager_view(netmetrics_manager *m);
+/* Another reference to v (returns v). */
+netmetrics_view *netmetrics_view_retain(netmetrics_view *v);
+/* Drops a reference; the last one frees the view. NULL is ignored. */
+void netmetrics_view_release(netmetrics_view *v);
+
+/* The view's sample: interfaces sorted by ifindex, with every raw counter,
+ * flag and address (see the snapshot accessors above). */
+const netmetrics_snapshot *netmetrics_view_snapshot(const netmetrics_view *v);
+/* Seconds between this view's sample and the previous one, or
+ * NETMETRICS_ERR_NOT_AVAILABLE for the first sample. */
+netmetrics_status netmetrics_view_interval(const netmetrics_view *v, double *seconds);
+
+size_t netmetrics_view_interface_count(const netmetrics_view *v);
+const netmetrics_iface *netmetrics_view_interface(const netmetrics_view *v, size_t i);
+const netmetrics_iface *netmetrics_view_get_interface(const netmetrics_view *v, const char *name);
+size_t netmetrics_view_active_interfaces(const netmetrics_view *v, const netmetrics_iface **out,
+                                         size_t max);
+netmetrics_status netmetrics_view_total_download_speed(const netmetrics_view *v, double *out);
+netmetrics_status netmetrics_view_total_upload_speed(const netmetrics_view *v, double *out);
+netmetrics_status netmetrics_view_throughput(const netmetrics_view *v, double *download,
+                                             double *upload);
+
+/* ---- one interface (the seed's Interface and NetworkMetrics) -- */
+/* Every pointer passed to or returned by these lives as long as the view
+ * the interface came from. */
+
+const char *netmetrics_iface_name(const netmetrics_iface *iface);
+int netmetrics_iface_index(const netmetrics_iface *iface);
+/* Placeholder classification until the classification issue: loopback
+ * flag -> LOOPBACK; a link kind (veth, bridge, tun, ...) -> VIRTUAL;
+ * Ethernet link type -> ETHERNET; anything else -> OTHER. */
+netmetrics_interface_type netmetrics_iface_type(const netmetrics_iface *iface);
+/* Up and running (administratively up and the link operational). */
+int netmetrics_iface_is_active(const netmetrics_iface *iface);
+/* "aa:bb:cc:dd:ee:ff", or NULL when the interface has no hardware address
+ * or it is all zeros (loopback). */
+const char *netmetrics_iface_mac_address(const netmetrics_iface *iface);
+size_t netmetrics_iface_address_count(const netmetrics_iface *iface);
+const netmetrics_address *netmetrics_iface_address(const netmetrics_iface *iface, size_t i);
+/* The raw interface: every counter, MTU, operstate, kind, ... */
+const netmetrics_interface *netmetrics_iface_interface(const netmetrics_iface *iface);
+
+/* Counters since the interface was created; 0 when the backend does not
+ * provide one (netmetrics_interface_stat() tells the difference). Drops
+ * are RX_DROPPED / TX_DROPPED. */
+uint64_t netmetrics_iface_bytes_received(const netmetrics_iface *iface);
+uint64_t netmetrics_iface_bytes_sent(const netmetrics_iface *iface);
+uint64_t netmetrics_iface_packets_received(const netmetrics_iface *iface);
+uint64_t netmetrics_iface_packets_sent(const netmetrics_iface *iface);
+uint64_t netmetrics_iface_receive_errors(const netmetrics_iface *iface);
+uint64_t netmetrics_iface_send_errors(const netmetrics_iface *iface);
+uint64_t netmetrics_iface_collisions(const netmetrics_iface *iface);
+uint64_t netmetrics_iface_receive_drops(const netmetrics_iface *iface);
+uint64_t netmetrics_iface_send_drops(const netmetrics_iface *iface);
+
+/* Bytes/s and packets/s. NETMETRICS_OK and *out >= 0, or
+ * NETMETRICS_ERR_NOT_AVAILABLE and *out = 0 (see "Speeds" above). */
+netmetrics_status netmetrics_iface_download_speed(const netmetrics_iface *iface, double *out);
+netmetrics_status netmetrics_iface_upload_speed(const netmetrics_iface *iface, double *out);
+netmetrics_status netmetrics_iface_packet_receive_rate(const netmetrics_iface *iface, double *out);
+netmetrics_status netmetrics_iface_packet_send_rate(const netmetrics_iface *iface, double *out);
+
+int netmetrics_iface_is_loopback(const netmetrics_iface *iface);
+/* 0 until wireless detection lands. */
+int netmetrics_iface_is_wireless(const netmetrics_iface *iface);
+int netmetrics_iface_supports_broadcast(const netmetrics_iface *iface);
+int netmetrics_iface_supports_multicast(const netmetrics_iface *iface);
+int netmetrics_iface_is_point_to_point(const netmetrics_iface *iface);
+/* Signal strength in dBm: NETMETRICS_ERR_NOT_AVAILABLE (for now, always;
+ * *dbm = 0). */
+netmetrics_status netmetrics_iface_signal_strength(const netmetrics_iface *iface, int *dbm);
+
+/* ---- copy-out: one interface's numbers as plain values -- */
+
+#define NETMETRICS_IFNAME_SIZE 16
+
+/* Bits of netmetrics_iface_sample.rates_valid. */
+#define NETMETRICS_RATE_DOWNLOAD       0x1u
+#define NETMETRICS_RATE_UPLOAD         0x2u
+#define NETMETRICS_RATE_PACKET_RECEIVE 0x4u
+#define NETMETRICS_RATE_PACKET_SEND    0x8u
+
+typedef struct netmetrics_iface_sample {
+    char name[NETMETRICS_IFNAME_SIZE];
+    int ifindex;
+    netmetrics_interface_type type;
+    uint32_t flags;  /* NETMETRICS_FLAG_* */
+    int is_active;
+    uint64_t time_ns; /* CLOCK_MONOTONIC time of the sample */
+    uint64_t bytes_received, bytes_sent, packets_received, packets_sent;
+    uint64_t receive_errors, send_errors, collisions, receive_drops, send_drops;
+    unsigned rates_valid; /* NETMETRICS_RATE_* bits; a clear bit: rate is 0, not available */
+    double download_speed, upload_speed, packet_receive_rate, packet_send_rate;
+} netmetrics_iface_sample;
+
+/* Copies one interface's values out of the current view, so a thread can
+ * read them without holding a view. NETMETRICS_ERR_NOT_AVAILABLE before the
+ * first update or when no interface has that name (err says which). */
+netmetrics_status netmetrics_manager_interface_sample(netmetrics_manager *m, const char *name,
+                                                      netmetrics_iface_sample *out,
+                                                      netmetrics_error *err);
+/* The same from an interface of a view you hold. */
+void netmetrics_iface_sample_get(const netmetrics_iface *iface, netmetrics_iface_sample *out);
+
+/* ---- monitor: sampling on its own thread -- */
+
+typedef struct netmetrics_monitor netmetrics_monitor;
+
+/* Called on the monitor's thread after each update: with the new view and
+ * error NULL, or with view NULL and the error when the update failed. The
+ * view is borrowed for the call (netmetrics_view_retain() to keep it). No
+ * lock is held during the call: the callback may use the manager, but must
+ * not stop its own monitor. A slow callback delays the next sample. */
+typedef void (*netmetrics_monitor_callback)(netmetrics_view *view, const netmetrics_error *error,
+                                            void *user);
+
+/* Starts a thread that updates m every interval_ms milliseconds (the first
+ * update one interval after the start) and calls callback each time.
+ * Errors: INVALID (no manager or callback, interval 0), NO_MEMORY, SYSTEM
+ * (the thread could not be created). */
+netmetrics_status netmetrics_monitor_start(netmetrics_manager *m, unsigned interval_ms,
+                                           netmetrics_monitor_callback callback, void *user,
+                                           netmetrics_monitor **out, netmetrics_error *err);
+
+/* Wakes the monitor, waits for a running callback to return, joins the
+ * thread and frees the monitor. NULL is ignored. */
+void netmetrics_monitor_stop(netmetrics_monitor *mon);
+
 #ifdef __cplusplus
 }
 #endif

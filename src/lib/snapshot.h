@@ -32,6 +32,9 @@ struct netmetrics_interface {
     /* Set by nm_snapshot_finish: this interface's slice of addrs. */
     const netmetrics_address *addrs;
     size_t addr_count;
+    /* Non-zero when the backend's counters are 32 bits wide (old kernels'
+     * IFLA_STATS, macOS if_data): a decrease is then a wrap, not a reset. */
+    uint8_t counters_32bit;
 };
 
 /* An address before finish: which interface it belongs to. */

@@ -472,8 +472,10 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
     /* The 32-bit counters wrap; use them only when there is nothing better. */
     if (s64)
         copy_stats(s64, s64_len / sizeof(uint64_t), sizeof(uint64_t), out);
-    else if (s32)
+    else if (s32) {
         copy_stats(s32, s32_len / sizeof(uint32_t), sizeof(uint32_t), out);
+        out->counters_32bit = 1; /* rates treat a decrease as a wrap */
+    }
     return NETMETRICS_OK;
 }
 
