@@ -76,7 +76,13 @@ static const unsigned char nm_plain[256] = {
  * names are short and nearly always plain ASCII, so the common case is a
  * single byte loop through the table, without a memcpy call. An invalid
  * byte becomes the text \xNN, whose backslash is itself escaped, hence
- * five bytes on the wire. */
+ * five bytes on the wire; a literal backslash before "xNN" becomes \x5c
+ * (also five bytes), so decoding is unambiguous. */
+static int nm_is_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 static char *nm_put_escaped(char *p, const unsigned char *s, size_t len)
 {
     size_t i = 0, k;
@@ -91,8 +97,16 @@ static char *nm_put_escaped(char *p, const unsigned char *s, size_t len)
         }
         switch (c) {
         case '\\':
+            /* A literal backslash that would read as an \xNN escape is
+             * written \x5c itself, so the mapping from names to label
+             * values stays one-to-one: no two interfaces share a series. */
             *p++ = '\\';
             *p++ = '\\';
+            if (len - i > 3 && s[i + 1] == 'x' && nm_is_hex(s[i + 2]) && nm_is_hex(s[i + 3])) {
+                *p++ = 'x';
+                *p++ = '5';
+                *p++ = 'c';
+            }
             i++;
             continue;
         case '"':

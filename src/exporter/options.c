@@ -1,6 +1,518 @@
 /* SPDX-License-Identifier: MIT */
-/* STUB: to be written. */
+/* Command-line parsing for netmetrics_exporter. Every flag is one row of a
+ * table (name, placeholder, default, help, setter), so the parser, the error
+ * messages and the --help text cannot drift apart. Values are checked here,
+ * completely, before anything is opened: a typo in a unit file must fail at
+ * start with exit status 2 and a line naming the flag, not later. Nothing in
+ * this file prints, exits or reads system state (inet_pton is pure). */
 #include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "options.h"
-int nm_stub_options(void);
-int nm_stub_options(void) { return 0; }
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+/* Limits of the integer flags. 2^20 is Linux's default ceiling on open
+ * files per process (fs.nr_open), so no connection limit above it can be
+ * reached anyway. */
+#define MAX_CONNECTIONS_LIMIT 1048576ul
+#define MAX_TIMEOUT_SECONDS 86400ul
+#define TELEMETRY_PATH_MAX 1024
+
+typedef int (*value_setter)(nm_options *o, const char *value, char *why, size_t whysize);
+typedef void (*bool_setter)(nm_options *o, int on);
+
+typedef struct flag_def {
+    const char *name;        /* without the leading "--" */
+    const char *placeholder; /* value shape shown in --help; NULL for booleans */
+    const char *dflt;        /* default shown in --help; NULL for none */
+    const char *help;        /* lines separated by '\n' */
+    value_setter set_value;  /* value flags */
+    bool_setter set_bool;    /* boolean flags */
+} flag_def;
+
+/* ----------------------------------------------------------- value checks -- */
+
+static int why_set(char *why, size_t whysize, const char *text)
+{
+    snprintf(why, whysize, "%s", text);
+    return -1;
+}
+
+/* Decimal integer in [min, max]: digits only (no sign, no blanks, no
+ * "0x"), the whole string, no overflow. */
+static int parse_uint(const char *value, unsigned long min, unsigned long max, unsigned *out,
+                      char *why, size_t whysize)
+{
+    unsigned long v;
+    char *end;
+
+    if (value[0] < '0' || value[0] > '9')
+        goto bad;
+    errno = 0;
+    v = strtoul(value, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        goto bad;
+    *out = (unsigned)v;
+    return 0;
+bad:
+    snprintf(why, whysize, "must be an integer from %lu to %lu", min, max);
+    return -1;
+}
+
+/* A DNS name or dotted IPv4: letters, digits, '-', '_' in labels of 1..63
+ * characters separated by single dots (one trailing dot allowed), 253 at
+ * most. All-numeric dotted names must be valid IPv4 literals, or
+ * "999.1.1.1" would silently become a name lookup. */
+static int check_hostname(const char *host, char *why, size_t whysize)
+{
+    size_t len = strlen(host), label = 0, i;
+    int numeric = 1;
+    struct in_addr a4;
+
+    if (len > 253)
+        return why_set(why, whysize, "host name is too long");
+    for (i = 0; i < len; i++) {
+        char c = host[i];
+
+        if (c == '.') {
+            if (label == 0)
+                return why_set(why, whysize, "empty label in host name");
+            label = 0;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return why_set(why, whysize, "host name holds a character that is not allowed");
+        if (c < '0' || c > '9')
+            numeric = 0;
+        if (++label > 63)
+            return why_set(why, whysize, "host name label is longer than 63 characters");
+    }
+    if (numeric && inet_pton(AF_INET, host, &a4) != 1)
+        return why_set(why, whysize, "invalid IPv4 address");
+    return 0;
+}
+
+/* An IPv6 literal, optionally with a zone ("fe80::1%eth0"). */
+static int check_ipv6(const char *addr, char *why, size_t whysize)
+{
+    char tmp[INET6_ADDRSTRLEN + 1];
+    struct in6_addr a6;
+    const char *zone = strchr(addr, '%');
+    size_t n = zone ? (size_t)(zone - addr) : strlen(addr);
+    size_t i;
+
+    if (n == 0 || n >= sizeof tmp)
+        return why_set(why, whysize, "invalid IPv6 address");
+    memcpy(tmp, addr, n);
+    tmp[n] = '\0';
+    if (inet_pton(AF_INET6, tmp, &a6) != 1)
+        return why_set(why, whysize, "invalid IPv6 address");
+    if (zone) {
+        zone++;
+        if (*zone == '\0' || strlen(zone) > 15) /* an interface name or number */
+            return why_set(why, whysize, "invalid IPv6 zone");
+        for (i = 0; zone[i]; i++) {
+            if ((unsigned char)zone[i] <= ' ' || zone[i] == '/' || zone[i] == '%')
+                return why_set(why, whysize, "invalid IPv6 zone");
+        }
+    }
+    return 0;
+}
+
+int nm_options_parse_listen_address(const char *value, char *host, size_t hostsize,
+                                    int *is_ipv6, unsigned *port, char *why, size_t whysize)
+{
+    const char *colon, *h = value;
+    size_t hlen;
+
+    *is_ipv6 = 0;
+    if (value[0] == '[') {
+        /* "[IPv6]:PORT": the colons inside the brackets are the address's */
+        const char *close = strchr(value, ']');
+
+        if (!close)
+            return why_set(why, whysize, "missing ']' after the IPv6 address");
+        if (close[1] != ':' && close[1] != '\0')
+            return why_set(why, whysize, "unexpected text after ']' (expected :PORT)");
+        h = value + 1;
+        hlen = (size_t)(close - h);
+        if (hlen == 0)
+            return why_set(why, whysize, "empty IPv6 address in brackets");
+        *is_ipv6 = 1;
+        colon = close[1] == ':' ? close + 1 : NULL;
+    } else {
+        colon = strrchr(value, ':');
+        hlen = colon ? (size_t)(colon - value) : strlen(value);
+        if (memchr(value, ':', hlen))
+            return why_set(why, whysize,
+                           "too many colons in address (an IPv6 address goes in brackets, "
+                           "e.g. [::1]:9709)");
+        if (memchr(value, '[', hlen) || memchr(value, ']', hlen))
+            return why_set(why, whysize, "brackets must enclose the whole host, e.g. [::1]:9709");
+    }
+    if (hlen >= hostsize)
+        return why_set(why, whysize, "host is too long");
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    if (*is_ipv6) {
+        if (check_ipv6(host, why, whysize) < 0)
+            return -1;
+    } else if (hlen > 0 && check_hostname(host, why, whysize) < 0) {
+        return -1;
+    }
+    if (!colon || colon[1] == '\0')
+        return why_set(why, whysize, "missing port in address (expected [HOST]:PORT)");
+    if (parse_uint(colon + 1, 0, 65535, port, why, whysize) < 0)
+        return why_set(why, whysize, "port must be a number from 0 to 65535");
+    return 0;
+}
+
+/* ---------------------------------------------------------------- setters -- */
+
+static int set_listen_address(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    char host[NM_OPTIONS_HOST_MAX];
+    unsigned port;
+    int is_ipv6;
+
+    if (nm_options_parse_listen_address(value, host, sizeof host, &is_ipv6, &port, why,
+                                        whysize) < 0)
+        return -1;
+    o->listen_address = value;
+    memcpy(o->listen_host, host, sizeof host);
+    o->listen_host_is_ipv6 = is_ipv6;
+    o->listen_port = port;
+    return 0;
+}
+
+static int set_telemetry_path(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    size_t i;
+
+    if (value[0] != '/')
+        return why_set(why, whysize, "must start with \"/\"");
+    if (strlen(value) > TELEMETRY_PATH_MAX)
+        return why_set(why, whysize, "is too long");
+    for (i = 0; value[i]; i++) {
+        unsigned char c = (unsigned char)value[i];
+
+        /* MHD hands the handler the path without query or fragment, so a
+         * path holding them could never match. */
+        if (c == '?' || c == '#')
+            return why_set(why, whysize, "must not contain \"?\" or \"#\"");
+        if (c < 0x20 || c == 0x7f)
+            return why_set(why, whysize, "must not contain control characters");
+    }
+    o->telemetry_path = value;
+    return 0;
+}
+
+static int set_backend(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    if (netmetrics_backend_parse(value, &o->backend) != NETMETRICS_OK)
+        return why_set(why, whysize, "must be one of auto, netlink, procfs");
+    return 0;
+}
+
+static int set_log_level(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    if (nm_log_level_parse(value, &o->log_level) < 0)
+        return why_set(why, whysize, "must be one of debug, info, warn, error");
+    return 0;
+}
+
+static int set_log_format(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    if (nm_log_format_parse(value, &o->log_format) < 0)
+        return why_set(why, whysize, "must be one of logfmt, json");
+    return 0;
+}
+
+static int check_root(const char *value, char *why, size_t whysize)
+{
+    if (value[0] == '\0')
+        return why_set(why, whysize, "must not be empty");
+    if (strlen(value) >= PATH_MAX)
+        return why_set(why, whysize, "is too long");
+    return 0;
+}
+
+static int set_procfs(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    if (check_root(value, why, whysize) < 0)
+        return -1;
+    o->procfs = value;
+    return 0;
+}
+
+static int set_sysfs(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    if (check_root(value, why, whysize) < 0)
+        return -1;
+    o->sysfs = value;
+    return 0;
+}
+
+static int set_max_connections(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    return parse_uint(value, 1, MAX_CONNECTIONS_LIMIT, &o->max_connections, why, whysize);
+}
+
+static int set_max_connections_per_ip(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    return parse_uint(value, 0, MAX_CONNECTIONS_LIMIT, &o->max_connections_per_ip, why, whysize);
+}
+
+static int set_connection_timeout(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    return parse_uint(value, 0, MAX_TIMEOUT_SECONDS, &o->connection_timeout, why, whysize);
+}
+
+static void set_help(nm_options *o, int on)
+{
+    o->help = on;
+}
+
+static void set_version(nm_options *o, int on)
+{
+    o->version = on;
+}
+
+/* ------------------------------------------------------------------ table -- */
+
+static const flag_def flags[] = {
+    {"help", NULL, NULL, "Show this help and exit.", NULL, set_help},
+    {"version", NULL, NULL, "Show the version and the platform, and exit.", NULL, set_version},
+    {"web.listen-address", "[HOST]:PORT", ":9709",
+     "Address to listen on. An empty HOST listens on every address, IPv4\n"
+     "and IPv6; HOST may be an IPv4 address, an IPv6 address in brackets\n"
+     "([::1]:9709) or a name (its first IPv4 address is used, else its\n"
+     "first address). PORT 0 lets the kernel choose; the chosen address\n"
+     "is logged.",
+     set_listen_address, NULL},
+    {"web.telemetry-path", "PATH", "/metrics", "Path under which metrics are served.",
+     set_telemetry_path, NULL},
+    {"collector.backend", "BACKEND", "auto",
+     "How interfaces are read: netlink (rtnetlink), procfs (/proc/net/dev\n"
+     "and /sys/class/net), or auto (netlink, falling back to procfs).",
+     set_backend, NULL},
+    {"log.level", "LEVEL", "info", "Lowest level logged: debug, info, warn or error.", set_log_level,
+     NULL},
+    {"log.format", "FORMAT", "logfmt", "Log line format: logfmt or json.", set_log_format, NULL},
+    {"path.procfs", "PATH", "/proc", "procfs mount point.", set_procfs, NULL},
+    {"path.sysfs", "PATH", "/sys", "sysfs mount point.", set_sysfs, NULL},
+    {"web.max-connections", "N", "64",
+     "Most HTTP connections served at once (1 to 1048576).", set_max_connections, NULL},
+    {"web.max-connections-per-ip", "N", "16",
+     "Most HTTP connections from one client address (0: no limit).",
+     set_max_connections_per_ip, NULL},
+    {"web.connection-timeout", "SECONDS", "10",
+     "Close HTTP connections idle this long (0: never).", set_connection_timeout, NULL},
+};
+
+#define FLAG_COUNT (sizeof flags / sizeof flags[0])
+
+void nm_options_init(nm_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->listen_address = ":9709";
+    opts->listen_host[0] = '\0';
+    opts->listen_host_is_ipv6 = 0;
+    opts->listen_port = 9709;
+    opts->telemetry_path = "/metrics";
+    opts->backend = NETMETRICS_BACKEND_AUTO;
+    opts->log_level = NM_LOG_INFO;
+    opts->log_format = NM_LOG_LOGFMT;
+    opts->procfs = "/proc";
+    opts->sysfs = "/sys";
+    opts->max_connections = 64;
+    opts->max_connections_per_ip = 16;
+    opts->connection_timeout = 10;
+    opts->help = 0;
+    opts->version = 0;
+}
+
+static const flag_def *find_flag(const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < FLAG_COUNT; i++) {
+        if (strlen(flags[i].name) == len && memcmp(flags[i].name, name, len) == 0)
+            return &flags[i];
+    }
+    return NULL;
+}
+
+/* A value as it may appear inside the quotes of a one-line message:
+ * control characters shown as '?', long values cut. */
+static void quote_value(const char *value, char *out, size_t size)
+{
+    size_t i, n = 0;
+
+    for (i = 0; value[i] && n + 4 < size; i++) {
+        unsigned char c = (unsigned char)value[i];
+
+        out[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+        if (i >= 80 && value[i + 1]) {
+            memcpy(out + n, "...", 3);
+            n += 3;
+            break;
+        }
+    }
+    out[n] = '\0';
+}
+
+static nm_options_result failf(char *err, size_t errsize, const char *fmt, ...) NM_PRINTF(3, 4);
+
+static nm_options_result failf(char *err, size_t errsize, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (errsize) {
+        va_start(ap, fmt);
+        vsnprintf(err, errsize, fmt, ap);
+        va_end(ap);
+    }
+    return NM_OPTIONS_ERROR;
+}
+
+nm_options_result nm_options_parse(nm_options *opts, int argc, char *const argv[], char *err,
+                                   size_t errsize)
+{
+    char why[NM_OPTIONS_ERROR_MAX];
+    char shown[128];
+    const flag_def *f;
+    int i;
+
+    if (errsize)
+        err[0] = '\0';
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *name, *eq, *value;
+        size_t nlen;
+        int negated = 0;
+
+        if (strcmp(arg, "-h") == 0) {
+            opts->help = 1;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            /* the exporter takes no positional arguments */
+            if (i + 1 < argc) {
+                quote_value(argv[i + 1], shown, sizeof shown);
+                return failf(err, errsize, "unexpected argument \"%s\"", shown);
+            }
+            break;
+        }
+        if (strncmp(arg, "--", 2) != 0) {
+            quote_value(arg, shown, sizeof shown);
+            if (arg[0] == '-' && arg[1] != '\0')
+                return failf(err, errsize, "unknown flag %s", shown);
+            return failf(err, errsize, "unexpected argument \"%s\"", shown);
+        }
+
+        name = arg + 2;
+        eq = strchr(name, '=');
+        nlen = eq ? (size_t)(eq - name) : strlen(name);
+        f = find_flag(name, nlen);
+        if (!f && nlen > 3 && strncmp(name, "no-", 3) == 0) {
+            f = find_flag(name + 3, nlen - 3);
+            if (f && !f->set_bool)
+                f = NULL; /* only booleans have a --no- form */
+            negated = f != NULL;
+        }
+        if (!f) {
+            quote_value(arg, shown, sizeof shown);
+            if (eq && (size_t)(eq - arg) < sizeof shown)
+                shown[eq - arg] = '\0'; /* the flag, not its value */
+            return failf(err, errsize, "unknown flag %s", shown);
+        }
+
+        if (f->set_bool) {
+            int on = !negated;
+
+            if (eq) {
+                quote_value(eq + 1, shown, sizeof shown);
+                if (negated)
+                    return failf(err, errsize, "flag --no-%s takes no value, got \"%s\"",
+                                 f->name, shown);
+                if (strcmp(eq + 1, "true") == 0)
+                    on = 1;
+                else if (strcmp(eq + 1, "false") == 0)
+                    on = 0;
+                else
+                    return failf(err, errsize,
+                                 "invalid value \"%s\" for --%s: expected true or false", shown,
+                                 f->name);
+            }
+            f->set_bool(opts, on);
+            continue;
+        }
+
+        if (eq)
+            value = eq + 1;
+        else if (i + 1 < argc)
+            value = argv[++i];
+        else
+            return failf(err, errsize, "missing value for --%s", f->name);
+        if (f->set_value(opts, value, why, sizeof why) < 0) {
+            quote_value(value, shown, sizeof shown);
+            return failf(err, errsize, "invalid value \"%s\" for --%s: %s", shown, f->name, why);
+        }
+    }
+    if (opts->help)
+        return NM_OPTIONS_HELP;
+    if (opts->version)
+        return NM_OPTIONS_VERSION;
+    return NM_OPTIONS_RUN;
+}
+
+/* ------------------------------------------------------------------- help -- */
+
+int nm_options_help(nm_strbuf *out)
+{
+    size_t i;
+
+    nm_strbuf_puts(out, "usage: " NM_PROGRAM_NAME " [<flags>]\n\n"
+                        "Prometheus exporter for the network interfaces of this host.\n\n"
+                        "Flags:\n");
+    for (i = 0; i < FLAG_COUNT; i++) {
+        const flag_def *f = &flags[i];
+        const char *p = f->help;
+
+        if (strcmp(f->name, "help") == 0)
+            nm_strbuf_puts(out, "  -h, --help\n");
+        else if (f->placeholder)
+            nm_strbuf_printf(out, "      --%s=%s\n", f->name, f->placeholder);
+        else
+            nm_strbuf_printf(out, "      --%s\n", f->name);
+        /* each help line indented under its flag */
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+            nm_strbuf_puts(out, "          ");
+            nm_strbuf_append(out, p, n);
+            nm_strbuf_putc(out, '\n');
+            p += n;
+            if (*p == '\n')
+                p++;
+        }
+        if (f->dflt)
+            nm_strbuf_printf(out, "          Default: \"%s\".\n", f->dflt);
+    }
+    nm_strbuf_puts(out, "\nBoolean flags also take the form --no-FLAG. See netmetrics_exporter(8).\n");
+    return out->failed ? -1 : 0;
+}

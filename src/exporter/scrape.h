@@ -1,5 +1,40 @@
 /* SPDX-License-Identifier: MIT */
-/* STUB: to be written. */
+/* The scrape engine: one collector, one reusable snapshot and the lock that
+ * serializes their use. The HTTP layer calls nm_scraper_scrape from any of
+ * its threads; scrapes run one at a time (the collector and snapshot are
+ * single-threaded objects), each collecting fresh data and rendering it
+ * into the caller's buffer, which the caller then owns. */
 #ifndef NM_SCRAPE_H
 #define NM_SCRAPE_H
+
+#include "log.h"
+#include "netmetrics.h"
+#include "render.h"
+#include "strbuf.h"
+
+typedef struct nm_scraper nm_scraper;
+
+typedef struct nm_scraper_config {
+    netmetrics_collector_options collector;
+    const nm_logger *log; /* failed collections are logged here; may be NULL */
+} nm_scraper_config;
+
+/* Opens the collector (the backend's sockets or files) and allocates the
+ * snapshot. Errors are the collector's (PERMISSION, SYSTEM, NOT_AVAILABLE,
+ * INVALID) with its message, or NO_MEMORY / SYSTEM for the scraper's own
+ * allocations and lock. */
+netmetrics_status nm_scraper_new(const nm_scraper_config *cfg, nm_scraper **out,
+                                 netmetrics_error *err);
+void nm_scraper_free(nm_scraper *s);
+
+/* Backend the collector uses ("netlink", "procfs"). */
+const char *nm_scraper_backend(const nm_scraper *s);
+
+/* Collects and renders one scrape, appending the exposition text to out.
+ * A failed collection still renders (its self metrics report success 0)
+ * and is logged at warn level; it is not an error here. Returns 0, or -1
+ * when out of memory (out->failed is then set and its contents must not be
+ * served). Safe to call from several threads at once. */
+int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out);
+
 #endif

@@ -339,6 +339,15 @@ START_TEST(test_label_invalid_utf8)
     ck_assert_str_eq(ESC("\xfe"), "\\\\xfe");
     /* an escaped backslash next to an invalid byte */
     ck_assert_str_eq(ESC("\\\xff"), "\\\\\\\\xff");
+    /* A literal backslash that reads like an \xNN escape is written \x5c,
+     * so the name "nm\xffx" (ASCII) and "nm<0xff>x" get different labels. */
+    ck_assert_str_eq(ESC("nm\\xffx"), "nm\\\\x5cxffx");
+    ck_assert_str_eq(ESC("nm\xffx"), "nm\\\\xffx");
+    ck_assert_str_eq(ESC("a\\xA0"), "a\\\\x5cxA0");
+    /* not an escape: no hex pair, or cut short */
+    ck_assert_str_eq(ESC("a\\xg0"), "a\\\\xg0");
+    ck_assert_str_eq(ESC("a\\xf"), "a\\\\xf");
+    ck_assert_str_eq(ESC("we\"ird\\"), "we\\\"ird\\\\");
 }
 END_TEST
 

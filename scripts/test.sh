@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The one test command (README): installs dependencies, then
+#   1. gcc build with --enable-werror in build/: make, make check,
+#      make distcheck (also with --enable-werror);
+#   2. clang build with --enable-sanitizers (ASan + UBSan) in build-asan/:
+#      make check again, failing on any sanitizer report.
+# Integration tests need root (network namespaces); as another user they
+# skip. Exits non-zero on the first failure, after printing the logs of the
+# tests that failed.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=${JOBS:-2}
+
+section() {
+    printf '\n==================== %s ====================\n' "$*"
+}
+
+# Prints test-suite.log (the logs of every failed test) under $1.
+show_test_logs() {
+    local f
+    while IFS= read -r f; do
+        echo "---------------- $f ----------------"
+        cat "$f"
+    done < <(find "$1" -name test-suite.log 2>/dev/null)
+}
+
+section "dependencies"
+bash scripts/install-deps.sh
+
+section "autoreconf"
+if [ -f config.status ]; then
+    echo "the source tree itself is configured; run 'make distclean' in $ROOT first" >&2
+    exit 1
+fi
+autoreconf -fi
+
+section "configure (gcc, --enable-werror) in build/"
+chmod -R u+w build 2>/dev/null || true   # a failed distcheck leaves read-only dirs
+rm -rf build
+mkdir build
+cd build
+../configure CC=gcc --enable-werror
+
+section "make"
+make -j"$JOBS"
+
+section "make check"
+if ! make -j"$JOBS" check; then
+    show_test_logs .
+    section "make check FAILED"
+    exit 1
+fi
+
+section "make distcheck"
+if ! make -j"$JOBS" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror; then
+    show_test_logs .
+    section "make distcheck FAILED"
+    exit 1
+fi
+
+section "configure (clang, --enable-sanitizers) in build-asan/"
+cd "$ROOT"
+chmod -R u+w build-asan 2>/dev/null || true
+rm -rf build-asan
+mkdir build-asan
+cd build-asan
+../configure CC=clang --enable-sanitizers --enable-werror
+
+section "make (ASan + UBSan)"
+make -j"$JOBS"
+
+section "make check (ASan + UBSan)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+if ! make -j"$JOBS" check; then
+    show_test_logs .
+    section "make check (ASan + UBSan) FAILED"
+    exit 1
+fi
+# Sanitizer reports can hide in a test's log while the test still exited 0.
+if grep -rlE 'ERROR: (Address|Leak)Sanitizer|runtime error:' --include='*.log' \
+    --exclude=config.log . ; then
+    section "sanitizer reports found in the logs above"
+    exit 1
+fi
+
+section "all passed"
+# Both passes' results, from Automake's .trs files (distcheck's run aside).
+shopt -s globstar nullglob
+cd "$ROOT"
+trs=(build/**/*.trs build-asan/**/*.trs)
+if [ "${#trs[@]}" -gt 0 ]; then
+    passed=$(cat "${trs[@]}" | grep -c ':test-result: PASS' || true)
+    failed=$(cat "${trs[@]}" | grep -cE ':test-result: (FAIL|ERROR|XPASS)' || true)
+    skipped=$(cat "${trs[@]}" | grep -c ':test-result: SKIP' || true)
+    echo "tests: $passed passed, $failed failed, $skipped skipped"
+fi
