@@ -12,6 +12,7 @@ PACKAGES=(
     iproute2 curl python3 jq iputils-ping procps
     prometheus          # for promtool
     clang valgrind man-db
+    clang-tools         # for scan-build
 )
 
 missing=()

@@ -4,7 +4,10 @@
 #   1. gcc build with --enable-werror in build/: make, make check,
 #      make distcheck (also with --enable-werror);
 #   2. clang build with --enable-sanitizers (ASan + UBSan) in build-asan/:
-#      make check again, failing on any sanitizer report.
+#      make check again, failing on any sanitizer report;
+#   3. the libFuzzer targets (scripts/fuzz.sh), scan-build --status-bugs,
+#      and the unit tests and the exporter under valgrind
+#      (scripts/valgrind.sh, on the gcc build).
 # Integration tests need root (network namespaces); as another user they
 # skip. Exits non-zero on the first failure, after printing the logs of the
 # tests that failed.
@@ -13,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=${JOBS:-2}
+OS=$(uname -s)   # Linux, or Darwin (macOS: Homebrew instead of apt, see below)
 
 section() {
     printf '\n==================== %s ====================\n' "$*"
@@ -28,7 +32,20 @@ show_test_logs() {
 }
 
 section "dependencies"
-bash scripts/install-deps.sh
+if [ "$OS" = Darwin ]; then
+    # install-deps.sh is apt-based; on macOS the formulae come from Homebrew
+    # (the CI installs them): only check that the tools are there.
+    for c in autoreconf automake pkg-config make; do
+        command -v "$c" >/dev/null 2>&1 || {
+            echo "missing $c: brew install autoconf automake libtool pkg-config libmicrohttpd check" >&2
+            exit 1
+        }
+    done
+    # Homebrew installs GNU libtoolize as glibtoolize
+    command -v libtoolize >/dev/null 2>&1 || export LIBTOOLIZE=glibtoolize
+else
+    bash scripts/install-deps.sh
+fi
 
 section "autoreconf"
 if [ -f config.status ]; then
@@ -74,6 +91,8 @@ make -j"$JOBS"
 
 section "make check (ASan + UBSan)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+# Apple's clang has no LeakSanitizer on macOS
+[ "$OS" = Darwin ] && export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 if ! make -j"$JOBS" check; then
     show_test_logs .
@@ -86,6 +105,43 @@ if grep -rlE 'ERROR: (Address|Leak)Sanitizer|runtime error:' --include='*.log' \
     section "sanitizer reports found in the logs above"
     exit 1
 fi
+
+# libFuzzer, scan-build and valgrind are not part of Apple's toolchain.
+if [ "$OS" = Darwin ]; then
+    section "fuzz, scan-build, valgrind: Linux-only passes, skipped on macOS"
+else
+section "fuzz (libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-20} s per target) in build-fuzz/"
+# Each parser's target runs for a bounded time from its seed corpus
+# (tests/fuzz/corpus/); any crash, leak, timeout or failed check fails CI.
+cd "$ROOT"
+rm -rf build-fuzz
+if ! FUZZ_SECONDS=${FUZZ_SECONDS:-20} bash scripts/fuzz.sh -b "$ROOT/build-fuzz"; then
+    section "fuzz FAILED (reproducers in build-fuzz/artifacts/)"
+    exit 1
+fi
+
+section "scan-build (clang static analyzer) in build-scan/"
+cd "$ROOT"
+chmod -R u+w build-scan 2>/dev/null || true
+rm -rf build-scan
+mkdir build-scan
+cd build-scan
+scan-build ../configure -q
+# Everything that is compiled: the library, the programs and the tests
+# (make check with no TESTS builds check_PROGRAMS and runs nothing).
+if ! scan-build --status-bugs -o "$ROOT/build-scan/report" make -j"$JOBS" all check TESTS=; then
+    section "scan-build FAILED (reports in build-scan/report/)"
+    exit 1
+fi
+
+section "valgrind memcheck (unit tests and the exporter) in build/"
+cd "$ROOT"
+if ! bash scripts/valgrind.sh "$ROOT/build"; then
+    section "valgrind FAILED"
+    exit 1
+fi
+
+fi # not Darwin
 
 section "all passed"
 # Both passes' results, from Automake's .trs files (distcheck's run aside).

@@ -190,10 +190,13 @@ uint64_t netmetrics_snapshot_time_ns(const netmetrics_snapshot *snap);
 typedef enum netmetrics_part {
     NETMETRICS_PART_LINKS = 0,
     NETMETRICS_PART_ADDRESSES = 1,
+    /* Wireless statistics (nl80211, /proc/net/wireless). Its failure costs
+     * only the wireless values; a machine without Wi-Fi succeeds with none. */
+    NETMETRICS_PART_WIRELESS = 2,
     NETMETRICS_PART_COUNT
 } netmetrics_part;
 
-const char *netmetrics_part_name(netmetrics_part part); /* "links", "addresses" */
+const char *netmetrics_part_name(netmetrics_part part); /* "links", "addresses", "wireless" */
 /* NETMETRICS_OK when the part was collected; its error otherwise. */
 netmetrics_status netmetrics_snapshot_part_status(const netmetrics_snapshot *snap,
                                                   netmetrics_part part);
@@ -240,14 +243,20 @@ const netmetrics_address *netmetrics_interface_address(const netmetrics_interfac
 
 /* ------------------------------------------------------------- collector -- */
 
+/* Each platform builds two backends: a native one and its fallback.
+ * Linux: NETLINK (rtnetlink) and PROCFS (/proc/net/dev + sysfs). macOS:
+ * SYSCTL (NET_RT_IFLIST2 + ifmibdata) and NETSTAT (`netstat -ibdn`).
+ * Asking for another platform's backend is NETMETRICS_ERR_NOT_AVAILABLE. */
 typedef enum netmetrics_backend {
-    NETMETRICS_BACKEND_AUTO = 0, /* netlink, falling back to procfs */
+    NETMETRICS_BACKEND_AUTO = 0, /* native, falling back to the fallback */
     NETMETRICS_BACKEND_NETLINK,
-    NETMETRICS_BACKEND_PROCFS
+    NETMETRICS_BACKEND_PROCFS,
+    NETMETRICS_BACKEND_SYSCTL,
+    NETMETRICS_BACKEND_NETSTAT
 } netmetrics_backend;
 
-/* "auto", "netlink", "procfs" <-> enum. parse returns NETMETRICS_ERR_INVALID
- * for an unknown name. */
+/* "auto", "netlink", "procfs", "sysctl", "netstat" <-> enum. parse returns
+ * NETMETRICS_ERR_INVALID for an unknown name. */
 const char *netmetrics_backend_name(netmetrics_backend backend);
 netmetrics_status netmetrics_backend_parse(const char *name, netmetrics_backend *out);
 
@@ -262,17 +271,26 @@ typedef struct netmetrics_collector_options {
 /* Defaults: AUTO, "/proc", "/sys". */
 void netmetrics_collector_options_init(netmetrics_collector_options *opts);
 
-/* Opens the backend (sockets, file roots). With AUTO, netlink is tried
- * first and procfs used when netlink cannot be opened. `opts` may be NULL.
- * Errors: PERMISSION / SYSTEM when no backend can be opened, INVALID for bad
- * options, NO_MEMORY. */
+/* Opens the backend (sockets, file roots). With AUTO, the native backend
+ * (netlink; macOS: sysctl) is tried first and the fallback (procfs; macOS:
+ * netstat) used when it cannot be opened. `opts` may be NULL.
+ * Errors: PERMISSION / SYSTEM when no backend can be opened, NOT_AVAILABLE
+ * for a backend this platform does not build, INVALID for bad options,
+ * NO_MEMORY. */
 netmetrics_status netmetrics_collector_new(const netmetrics_collector_options *opts,
                                            netmetrics_collector **out,
                                            netmetrics_error *err);
 void netmetrics_collector_free(netmetrics_collector *c);
 
-/* Backend chosen when the collector was opened ("netlink" or "procfs"). */
+/* Backend chosen when the collector was opened ("netlink", "procfs",
+ * "sysctl" or "netstat"). */
 const char *netmetrics_collector_backend(const netmetrics_collector *c);
+
+/* Where wireless statistics come from, decided when the collector was
+ * opened: "nl80211" (the generic-netlink family exists; /proc/net/wireless
+ * adds link quality when present), "proc" (no nl80211: /proc/net/wireless
+ * only), or "" where the platform has neither. For a one-time log line. */
+const char *netmetrics_collector_wireless_source(const netmetrics_collector *c);
 
 /* Fills `snap` with the current interface table, replacing its contents.
  * Fails (and leaves `snap` empty) only when the link table cannot be read;
@@ -343,6 +361,74 @@ typedef enum netmetrics_interface_type {
 /* "Ethernet", "WiFi", "Loopback", "Virtual", "Cellular", "Other" ("Other"
  * for values out of range). */
 const char *netmetrics_interface_type_string(netmetrics_interface_type type);
+/* Lowercase form for labels and machine-readable output: "ethernet", "wifi",
+ * "loopback", "virtual", "cellular", "other". */
+const char *netmetrics_interface_type_name(netmetrics_interface_type type);
+
+/* ------------------------------------------------- link details, wireless -- */
+
+/* The interface's type, classified when the snapshot was collected (see
+ * README "Interface types" for the rules): the one value the exporter, the
+ * manager and the CLI all report. */
+netmetrics_interface_type netmetrics_interface_type_get(const netmetrics_interface *iface);
+
+typedef enum netmetrics_duplex {
+    NETMETRICS_DUPLEX_UNKNOWN = 0,
+    NETMETRICS_DUPLEX_HALF = 1,
+    NETMETRICS_DUPLEX_FULL = 2
+} netmetrics_duplex;
+
+/* "unknown", "half", "full". */
+const char *netmetrics_duplex_string(netmetrics_duplex duplex);
+
+/* Link speed in bytes per second (the kernel's Mb/s times 125000).
+ * NETMETRICS_ERR_NOT_AVAILABLE (*out = 0) when the kernel does not know it:
+ * the link is down, the driver reports none, or the interface vanished. */
+netmetrics_status netmetrics_interface_speed(const netmetrics_interface *iface, uint64_t *out);
+netmetrics_duplex netmetrics_interface_duplex(const netmetrics_interface *iface);
+/* Times the carrier went up or down since the interface was created;
+ * NETMETRICS_ERR_NOT_AVAILABLE when the backend does not say. */
+netmetrics_status netmetrics_interface_carrier_changes(const netmetrics_interface *iface,
+                                                       uint64_t *out);
+/* Transmit queue length in packets; NETMETRICS_ERR_NOT_AVAILABLE when unknown. */
+netmetrics_status netmetrics_interface_txqlen(const netmetrics_interface *iface, uint32_t *out);
+/* ifindex of the master (the bridge or bond this interface is a port of),
+ * 0 when none. */
+int netmetrics_interface_master_index(const netmetrics_interface *iface);
+/* The administrator's description (ip link set X alias ...), "" when none.
+ * Any bytes but NUL, not necessarily UTF-8. */
+const char *netmetrics_interface_alias(const netmetrics_interface *iface);
+/* Name of the backing device's driver ("virtio_net", "iwlwifi"), "" when
+ * there is none (virtual interfaces) or it is unknown. */
+const char *netmetrics_interface_driver(const netmetrics_interface *iface);
+
+/* Bits of netmetrics_wireless.valid. */
+#define NETMETRICS_WIRELESS_SIGNAL    0x1u
+#define NETMETRICS_WIRELESS_NOISE     0x2u
+#define NETMETRICS_WIRELESS_QUALITY   0x4u
+#define NETMETRICS_WIRELESS_BITRATE   0x8u
+#define NETMETRICS_WIRELESS_FREQUENCY 0x10u
+#define NETMETRICS_WIRELESS_SSID      0x20u
+#define NETMETRICS_WIRELESS_BSSID     0x40u
+
+/* Wireless link statistics of one interface; a clear bit in valid means
+ * the value is unknown (its field is 0). */
+typedef struct netmetrics_wireless {
+    unsigned valid;           /* NETMETRICS_WIRELESS_* */
+    int signal_dbm;           /* of the associated access point, dBm */
+    int noise_dbm;            /* on the channel in use, dBm */
+    double link_quality;      /* 0..1 (the driver's quality over its maximum) */
+    uint64_t tx_bitrate;      /* transmit bitrate, bytes/s */
+    uint64_t frequency_hz;    /* channel centre frequency */
+    char ssid[33];            /* 0..32 bytes, NUL-terminated; any bytes */
+    unsigned char bssid[6];
+} netmetrics_wireless;
+
+/* Copies the interface's wireless statistics into *out.
+ * NETMETRICS_ERR_NOT_AVAILABLE (out->valid = 0) when there are none: not
+ * a wireless interface, not associated, or no source could be read. */
+netmetrics_status netmetrics_interface_wireless(const netmetrics_interface *iface,
+                                                netmetrics_wireless *out);
 
 typedef struct netmetrics_manager netmetrics_manager;
 typedef struct netmetrics_view netmetrics_view;
@@ -418,9 +504,7 @@ netmetrics_status netmetrics_view_throughput(const netmetrics_view *v, double *d
 
 const char *netmetrics_iface_name(const netmetrics_iface *iface);
 int netmetrics_iface_index(const netmetrics_iface *iface);
-/* Placeholder classification until the classification issue: loopback
- * flag -> LOOPBACK; a link kind (veth, bridge, tun, ...) -> VIRTUAL;
- * Ethernet link type -> ETHERNET; anything else -> OTHER. */
+/* The interface's classification (netmetrics_interface_type_get). */
 netmetrics_interface_type netmetrics_iface_type(const netmetrics_iface *iface);
 /* Up and running (administratively up and the link operational). */
 int netmetrics_iface_is_active(const netmetrics_iface *iface);
@@ -453,13 +537,14 @@ netmetrics_status netmetrics_iface_packet_receive_rate(const netmetrics_iface *i
 netmetrics_status netmetrics_iface_packet_send_rate(const netmetrics_iface *iface, double *out);
 
 int netmetrics_iface_is_loopback(const netmetrics_iface *iface);
-/* 0 until wireless detection lands. */
+/* 1 when the interface's type is WIFI. */
 int netmetrics_iface_is_wireless(const netmetrics_iface *iface);
 int netmetrics_iface_supports_broadcast(const netmetrics_iface *iface);
 int netmetrics_iface_supports_multicast(const netmetrics_iface *iface);
 int netmetrics_iface_is_point_to_point(const netmetrics_iface *iface);
-/* Signal strength in dBm: NETMETRICS_ERR_NOT_AVAILABLE (for now, always;
- * *dbm = 0). */
+/* Signal strength in dBm of a wireless interface's associated access
+ * point; NETMETRICS_ERR_NOT_AVAILABLE (*dbm = 0) when unknown (not
+ * wireless, not associated, no statistics source). */
 netmetrics_status netmetrics_iface_signal_strength(const netmetrics_iface *iface, int *dbm);
 
 /* ---- copy-out: one interface's numbers as plain values -- */
@@ -517,6 +602,123 @@ netmetrics_status netmetrics_monitor_start(netmetrics_manager *m, unsigned inter
 /* Wakes the monitor, waits for a running callback to return, joins the
  * thread and frees the monitor. NULL is ignored. */
 void netmetrics_monitor_stop(netmetrics_monitor *mon);
+
+/* ========================================================== connections == */
+/*
+ * The seed's connections(): every TCP and UDP socket of the host's network
+ * namespace, IPv4 and IPv6, with its addresses, ports, state and, when
+ * asked, the process that owns it. On Linux the table comes from one
+ * NETLINK_SOCK_DIAG dump per family and protocol (a few milliseconds for
+ * ten thousand sockets), or from /proc/net/{tcp,tcp6,udp,udp6}.
+ *
+ * Owners are found by matching socket inodes with the /proc/<pid>/fd
+ * links, one pass over /proc; that walk costs far more than the dump, so
+ * it runs only with NETMETRICS_CONN_PROCESSES. Seeing another user's
+ * process needs root or CAP_SYS_PTRACE; without it such sockets keep every
+ * other field and their owner_status says NETMETRICS_ERR_PERMISSION.
+ */
+
+typedef enum netmetrics_conn_protocol {
+    NETMETRICS_CONN_PROTO_OTHER = 0,
+    NETMETRICS_CONN_PROTO_TCP = 1,
+    NETMETRICS_CONN_PROTO_UDP = 2
+} netmetrics_conn_protocol;
+
+/* "tcp", "udp", "other". */
+const char *netmetrics_conn_protocol_string(netmetrics_conn_protocol protocol);
+
+/* Socket states. The TCP values are Linux's TCP_* states; UNCONN is a UDP
+ * socket that is not connected (the kernel's TCP_CLOSE on a UDP socket,
+ * which ss calls UNCONN). UNKNOWN: the backend did not say. */
+typedef enum netmetrics_conn_state {
+    NETMETRICS_CONN_STATE_UNKNOWN = 0,
+    NETMETRICS_CONN_STATE_ESTABLISHED = 1,
+    NETMETRICS_CONN_STATE_SYN_SENT = 2,
+    NETMETRICS_CONN_STATE_SYN_RECV = 3,
+    NETMETRICS_CONN_STATE_FIN_WAIT1 = 4,
+    NETMETRICS_CONN_STATE_FIN_WAIT2 = 5,
+    NETMETRICS_CONN_STATE_TIME_WAIT = 6,
+    NETMETRICS_CONN_STATE_CLOSE = 7,
+    NETMETRICS_CONN_STATE_CLOSE_WAIT = 8,
+    NETMETRICS_CONN_STATE_LAST_ACK = 9,
+    NETMETRICS_CONN_STATE_LISTEN = 10,
+    NETMETRICS_CONN_STATE_CLOSING = 11,
+    NETMETRICS_CONN_STATE_UNCONN = 12,
+    NETMETRICS_CONN_STATE_COUNT
+} netmetrics_conn_state;
+
+/* "established", "syn_sent", "syn_recv", "fin_wait1", "fin_wait2",
+ * "time_wait", "close", "close_wait", "last_ack", "listen", "closing",
+ * "unconn"; "unknown" for UNKNOWN and values out of range. */
+const char *netmetrics_conn_state_string(netmetrics_conn_state state);
+
+/* Size of netmetrics_connection.process_name: Linux's TASK_COMM_LEN. */
+#define NETMETRICS_COMM_SIZE 16
+
+/* One socket. Owned by its list; fields may be added at the end in later
+ * versions (the library allocates every netmetrics_connection). */
+typedef struct netmetrics_connection {
+    netmetrics_conn_protocol protocol;
+    int family;                      /* NETMETRICS_FAMILY_INET or _INET6 */
+    netmetrics_address local_addr;  /* prefix_length is the full width, scope 0 */
+    uint16_t local_port;             /* host byte order */
+    netmetrics_address remote_addr;  /* all zeros when not connected */
+    uint16_t remote_port;            /* 0 when not connected */
+    netmetrics_conn_state state;     /* UNKNOWN when the backend did not say */
+    uint32_t uid;                    /* owner's user id, as the kernel reports it */
+    uint64_t inode;                  /* socket inode; 0 for sockets without a file
+                                      * (TIME_WAIT, orphans) */
+    uint32_t receive_queue;          /* bytes; for LISTEN: pending connections */
+    uint32_t send_queue;             /* bytes; for LISTEN: the backlog */
+    /* Owner: pid > 0 and process_name (the kernel's comm: up to 15 bytes,
+     * any bytes but NUL, not necessarily UTF-8) when found. Otherwise pid
+     * is -1, process_name "", and owner_status says why:
+     * NETMETRICS_ERR_NOT_AVAILABLE (not asked, no file, or no visible
+     * process holds it) or NETMETRICS_ERR_PERMISSION (some process could
+     * not be inspected, and it may be the owner). */
+    int32_t pid;
+    char process_name[NETMETRICS_COMM_SIZE];
+    netmetrics_status owner_status;
+} netmetrics_connection;
+
+/* Bits of the flags of netmetrics_connections_collect. No protocol bit
+ * means both protocols; no family bit means both families. */
+#define NETMETRICS_CONN_TCP       0x01u
+#define NETMETRICS_CONN_UDP       0x02u
+#define NETMETRICS_CONN_INET      0x04u
+#define NETMETRICS_CONN_INET6     0x08u
+#define NETMETRICS_CONN_PROCESSES 0x10u /* find owners: the costly /proc walk */
+
+typedef struct netmetrics_connections netmetrics_connections;
+
+/* Reads the socket table. opts (may be NULL) chooses the backend: NETLINK
+ * (sock_diag only), PROCFS (/proc/net/{tcp,tcp6,udp,udp6} under
+ * opts->proc_root), AUTO (sock_diag, falling back to procfs when it fails,
+ * e.g. in a container without sock_diag). proc_root is also where owners
+ * are looked up. A family the kernel lacks (no IPv6) is no error.
+ * Errors: INVALID (bad flags or arguments), NOT_AVAILABLE / PERMISSION /
+ * SYSTEM when the table cannot be read, PARSE when the kernel's answer is
+ * malformed, NO_MEMORY. On error *out is NULL. */
+netmetrics_status netmetrics_connections_collect(const netmetrics_collector_options *opts,
+                                                 unsigned flags,
+                                                 netmetrics_connections **out,
+                                                 netmetrics_error *err);
+void netmetrics_connections_free(netmetrics_connections *list);
+
+/* Sockets in the order the kernel listed them. get returns NULL when i is
+ * out of range; pointers live as long as the list. */
+size_t netmetrics_connections_count(const netmetrics_connections *list);
+const netmetrics_connection *netmetrics_connections_get(const netmetrics_connections *list,
+                                                        size_t i);
+/* Backend that produced the list ("netlink", "procfs"). */
+const char *netmetrics_connections_backend(const netmetrics_connections *list);
+/* Lines or messages of the kernel's answer dropped as malformed. */
+size_t netmetrics_connections_malformed(const netmetrics_connections *list);
+/* Outcome of the owner lookup: NETMETRICS_OK when every process could be
+ * inspected, NETMETRICS_ERR_PERMISSION when some could not (their sockets
+ * then have no pid), NETMETRICS_ERR_NOT_AVAILABLE when not asked for or
+ * /proc cannot be read. */
+netmetrics_status netmetrics_connections_owner_status(const netmetrics_connections *list);
 
 #ifdef __cplusplus
 }

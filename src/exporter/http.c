@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -53,6 +54,8 @@ struct nm_http_server {
     struct MHD_Response *not_allowed; /* 405, with Allow */
     struct MHD_Response *has_body;    /* 413 */
     struct MHD_Response *failed;      /* 500 */
+    int connections_endpoint;
+    nm_conn_config connections;
 };
 
 /* --------------------------------------------------------------- sockets -- */
@@ -106,7 +109,18 @@ static netmetrics_status listen_on(const struct addrinfo *ai, int dual_stack, in
     /* Non-blocking because MHD's pool threads all accept on this socket and
      * only one of them wins each connection; close-on-exec so nothing we
      * might run inherits the port. */
+#ifdef SOCK_CLOEXEC
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+#else
+    /* macOS has neither type flag: set both right away (this runs before
+     * MHD's threads start, so nothing can fork in between). */
+    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd >= 0 && (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+                    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)) {
+        close(fd);
+        fd = -1;
+    }
+#endif
     if (fd < 0)
         return nm_error_errno(err, errno, "cannot listen on %s: socket", want);
     step = "setsockopt(SO_REUSEADDR)";
@@ -349,6 +363,44 @@ static enum MHD_Result serve_metrics(nm_http_server *srv, struct MHD_Connection 
     return ret;
 }
 
+/* GET /connections: every socket with its owner, as JSON, collected for
+ * this request (no scrape lock: the library call is stateless). A failed
+ * collection is a 500 with the reason logged, never a partial document. */
+static enum MHD_Result serve_connections(nm_http_server *srv, struct MHD_Connection *conn,
+                                         const char *method, const char *url)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    netmetrics_error err;
+    nm_strbuf out;
+    char *data;
+    size_t len;
+
+    nm_strbuf_init(&out);
+    nm_error_clear(&err);
+    if (nm_conn_endpoint_json(&srv->connections, &out, &err) != NETMETRICS_OK ||
+        !(data = nm_strbuf_steal(&out, &len))) {
+        nm_strbuf_free(&out);
+        nm_log(srv->log, NM_LOG_WARN, "connections collection failed", "path", url, "err",
+               err.message, (char *)NULL);
+        return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
+    }
+    resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+    if (!resp) {
+        free(data);
+        return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
+    }
+    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                "application/json; charset=utf-8") != MHD_YES ||
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES) {
+        MHD_destroy_response(resp);
+        return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
+    }
+    ret = respond(srv, conn, method, url, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 /* A request announces a body with Content-Length (other than 0) or
  * Transfer-Encoding. */
 static int request_has_body(struct MHD_Connection *conn)
@@ -390,6 +442,8 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, co
     }
     if (strcmp(url, srv->telemetry_path) == 0)
         return serve_metrics(srv, conn, method, url);
+    if (srv->connections_endpoint && strcmp(url, "/connections") == 0)
+        return serve_connections(srv, conn, method, url);
     if (strcmp(url, "/") == 0)
         return respond(srv, conn, method, url, MHD_HTTP_OK, srv->landing);
     return respond(srv, conn, method, url, MHD_HTTP_NOT_FOUND, srv->not_found);
@@ -424,6 +478,8 @@ netmetrics_status nm_http_start(const nm_http_config *cfg, nm_http_server **out,
     srv->scraper = cfg->scraper;
     srv->log = cfg->log;
     srv->telemetry_path = cfg->telemetry_path;
+    srv->connections_endpoint = cfg->connections_endpoint;
+    srv->connections = cfg->connections;
     if (create_responses(srv) < 0) {
         destroy_responses(srv);
         free(srv);

@@ -25,6 +25,11 @@ typedef struct nm_http_config {
     unsigned connection_timeout;     /* seconds; 0: none */
     nm_scraper *scraper;  /* used by the server's threads; must outlive it */
     const nm_logger *log; /* MHD's messages and debug request lines; may be NULL */
+    /* --web.enable-connections-endpoint: serve GET /connections (JSON of
+     * every socket and its owner) with the collector settings below;
+     * otherwise /connections is a 404 like any unknown path. */
+    int connections_endpoint;
+    nm_conn_config connections;
 } nm_http_config;
 
 /* Longest text of a bound address: "[" IPv6 "%" zone "]:" port. */

@@ -117,7 +117,13 @@ int main(int argc, char **argv)
     scfg.collector.backend = opts.backend;
     scfg.collector.proc_root = opts.procfs;
     scfg.collector.sys_root = opts.sysfs;
+    scfg.speed_min_interval_ns = opts.speed_min_interval_ns;
     scfg.log = &log;
+    scfg.wireless_ssid = opts.wireless_ssid;
+    scfg.connections.enabled = opts.connections;
+    scfg.connections.processes = opts.connections_processes;
+    scfg.connections.processes_limit = opts.connections_processes_limit;
+    scfg.connections.collector = scfg.collector;
     nm_error_clear(&nerr);
     if (nm_scraper_new(&scfg, &scraper, &nerr) != NETMETRICS_OK) {
         nm_log(&log, NM_LOG_ERROR, "cannot open the collector", "backend",
@@ -138,6 +144,8 @@ int main(int argc, char **argv)
     hcfg.connection_timeout = opts.connection_timeout;
     hcfg.scraper = scraper;
     hcfg.log = &log;
+    hcfg.connections_endpoint = opts.connections_endpoint;
+    hcfg.connections = scfg.connections;
     if (nm_http_start(&hcfg, &http, &nerr) != NETMETRICS_OK) {
         nm_log(&log, NM_LOG_ERROR, "cannot start the HTTP server", "address",
                opts.listen_address, "err", nerr.message, (char *)NULL);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration.h"
 #include "options.h"
 
 #ifndef PATH_MAX
@@ -222,7 +223,7 @@ static int set_telemetry_path(nm_options *o, const char *value, char *why, size_
 static int set_backend(nm_options *o, const char *value, char *why, size_t whysize)
 {
     if (netmetrics_backend_parse(value, &o->backend) != NETMETRICS_OK)
-        return why_set(why, whysize, "must be one of auto, netlink, procfs");
+        return why_set(why, whysize, "must be one of auto, netlink, procfs, sysctl, netstat");
     return 0;
 }
 
@@ -280,6 +281,52 @@ static int set_connection_timeout(nm_options *o, const char *value, char *why, s
     return parse_uint(value, 0, MAX_TIMEOUT_SECONDS, &o->connection_timeout, why, whysize);
 }
 
+/* Up to an hour: a longer minimum would freeze the speeds for longer than
+ * any scrape interval in use. */
+#define SPEED_MIN_INTERVAL_MAX_NS (3600ull * 1000000000ull)
+
+static int set_speed_min_interval(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    uint64_t ns;
+
+    if (nm_duration_parse(value, &ns, why, whysize) < 0)
+        return -1;
+    if (ns > SPEED_MIN_INTERVAL_MAX_NS)
+        return why_set(why, whysize, "must be at most 1h");
+    o->speed_min_interval_ns = ns;
+    return 0;
+}
+
+/* Series per process are bounded by the states (13) times this. */
+#define CONN_PROCESS_LIMIT_MAX 10000ul
+
+static void set_connections(nm_options *o, int on)
+{
+    o->connections = on;
+}
+
+static void set_connections_processes(nm_options *o, int on)
+{
+    o->connections_processes = on;
+}
+
+static int set_connections_processes_limit(nm_options *o, const char *value, char *why,
+                                           size_t whysize)
+{
+    return parse_uint(value, 1, CONN_PROCESS_LIMIT_MAX, &o->connections_processes_limit, why,
+                      whysize);
+}
+
+static void set_connections_endpoint(nm_options *o, int on)
+{
+    o->connections_endpoint = on;
+}
+
+static void set_wireless_ssid(nm_options *o, int on)
+{
+    o->wireless_ssid = on;
+}
+
 static void set_help(nm_options *o, int on)
 {
     o->help = on;
@@ -306,8 +353,15 @@ static const flag_def flags[] = {
      set_telemetry_path, NULL},
     {"collector.backend", "BACKEND", "auto",
      "How interfaces are read: netlink (rtnetlink), procfs (/proc/net/dev\n"
-     "and /sys/class/net), or auto (netlink, falling back to procfs).",
+     "and /sys/class/net), or auto (netlink, falling back to procfs).\n"
+     "On macOS: sysctl (NET_RT_IFLIST2 + ifmibdata) or netstat (netstat -ibdn);\n"
+     "auto is sysctl, falling back to netstat.",
      set_backend, NULL},
+    {"collector.speed.min-interval", "DURATION", "1s",
+     "Scrapes closer than this to the last snapshot reuse it and its\n"
+     "speeds instead of collecting (several servers scraping at once).\n"
+     "Go-style duration (500ms, 1s, 2.5s) or plain seconds; 0 disables.",
+     set_speed_min_interval, NULL},
     {"log.level", "LEVEL", "info", "Lowest level logged: debug, info, warn or error.", set_log_level,
      NULL},
     {"log.format", "FORMAT", "logfmt", "Log line format: logfmt or json.", set_log_format, NULL},
@@ -320,6 +374,27 @@ static const flag_def flags[] = {
      set_max_connections_per_ip, NULL},
     {"web.connection-timeout", "SECONDS", "10",
      "Close HTTP connections idle this long (0: never).", set_connection_timeout, NULL},
+    {"collector.connections", NULL, "true",
+     "Export netmetrics_connections: TCP and UDP sockets by protocol,\n"
+     "family and state (a sock_diag dump, or /proc/net/{tcp,udp}{,6}).",
+     NULL, set_connections},
+    {"collector.connections.processes", NULL, "false",
+     "Also export netmetrics_process_connections per owning process. Walks\n"
+     "/proc/*/fd on every scrape; other users' processes need root or\n"
+     "CAP_SYS_PTRACE.",
+     NULL, set_connections_processes},
+    {"collector.connections.processes.limit", "N", "20",
+     "Export the N processes owning the most sockets (1 to 10000).",
+     set_connections_processes_limit, NULL},
+    {"web.enable-connections-endpoint", NULL, "false",
+     "Serve every connection, with its process, as JSON on /connections.\n"
+     "Off by default: it reveals which processes talk to whom.",
+     NULL, set_connections_endpoint},
+    {"collector.wireless.ssid", NULL, "false",
+     "Export netmetrics_wireless_network_info with the SSID and BSSID of\n"
+     "each associated wireless interface. Off by default: they reveal\n"
+     "where the machine is.",
+     NULL, set_wireless_ssid},
 };
 
 #define FLAG_COUNT (sizeof flags / sizeof flags[0])
@@ -342,6 +417,11 @@ void nm_options_init(nm_options *opts)
     opts->connection_timeout = 10;
     opts->help = 0;
     opts->version = 0;
+    opts->speed_min_interval_ns = 1000000000ull;
+    opts->connections = 1;
+    opts->connections_processes = 0;
+    opts->connections_processes_limit = 20;
+    opts->connections_endpoint = 0;
 }
 
 static const flag_def *find_flag(const char *name, size_t len)

@@ -9,6 +9,7 @@
 #define NM_OPTIONS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "log.h"
 #include "netmetrics.h"
@@ -41,6 +42,17 @@ typedef struct nm_options {
     unsigned connection_timeout;     /* seconds; 0: none */
     int help;
     int version;
+    /* --collector.speed.min-interval, in ns (default 1 s). */
+    uint64_t speed_min_interval_ns;
+    /* Connections: --collector.connections (default on),
+     * --collector.connections.processes (off) and its .limit (20),
+     * --web.enable-connections-endpoint (off). */
+    int connections;
+    int connections_processes;
+    unsigned connections_processes_limit;
+    int connections_endpoint;
+    /* --collector.wireless.ssid (off): the SSID and BSSID info series. */
+    int wireless_ssid;
 } nm_options;
 
 typedef enum nm_options_result {

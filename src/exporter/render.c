@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "render.h"
+#include "render_rates.h"
+#include "render_link.h"
+#include "render_connections.h"
 
 /* Counters, in exposition order, one per netmetrics_stat. */
 static const struct nm_counter_def {
@@ -218,7 +221,8 @@ static void nm_render_interface_info(nm_expfmt *w, const netmetrics_snapshot *sn
         char ifindex[NM_EXPFMT_INT_SIZE];
         /* 3 bytes per address byte; the snapshot keeps at most 32 */
         char mac[3 * 32];
-        nm_label l[5];
+        char master[NM_RENDER_MASTER_SIZE];
+        nm_label l[9];
 
         nm_expfmt_int_text(ifindex, netmetrics_interface_index(iface));
         if (netmetrics_interface_hwaddr_string(iface, mac, sizeof mac) != NETMETRICS_OK)
@@ -229,7 +233,13 @@ static void nm_render_interface_info(nm_expfmt *w, const netmetrics_snapshot *sn
         nm_label_set(&l[3], "operstate",
                      netmetrics_operstate_string(netmetrics_interface_operstate(iface)));
         nm_label_set(&l[4], "kind", netmetrics_interface_kind(iface));
-        nm_expfmt_sample_u64(w, l, 5, 1);
+        nm_label_set(&l[5], "type",
+                     netmetrics_interface_type_name(netmetrics_interface_type_get(iface)));
+        nm_label_set(&l[6], "duplex",
+                     netmetrics_duplex_string(netmetrics_interface_duplex(iface)));
+        nm_label_set(&l[7], "driver", netmetrics_interface_driver(iface));
+        nm_label_set(&l[8], "master", nm_render_master_name(snap, iface, master));
+        nm_expfmt_sample_u64(w, l, 9, 1);
     }
 }
 
@@ -269,9 +279,10 @@ static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap
 }
 
 static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int collected,
-                           const char *backend)
+                           const char *backend, const nm_scrape_info *info)
 {
-    static const netmetrics_part parts[] = {NETMETRICS_PART_LINKS, NETMETRICS_PART_ADDRESSES};
+    static const netmetrics_part parts[] = {NETMETRICS_PART_LINKS, NETMETRICS_PART_ADDRESSES,
+                                            NETMETRICS_PART_WIRELESS};
     size_t p;
     nm_label l[2];
 
@@ -281,6 +292,7 @@ static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int co
         nm_label_set(&l[0], "collector", netmetrics_part_name(parts[p]));
         nm_expfmt_sample_double(w, l, 1, netmetrics_snapshot_part_seconds(snap, parts[p]));
     }
+    nm_render_connections_self(w, info ? info->connections : NULL, 0);
 
     nm_expfmt_family(w, "netmetrics_scrape_collector_success", NM_METRIC_GAUGE,
                      "1 if the collector part succeeded during this scrape, else 0.");
@@ -290,6 +302,7 @@ static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int co
         nm_label_set(&l[0], "collector", netmetrics_part_name(parts[p]));
         nm_expfmt_sample_u64(w, l, 1, ok ? 1 : 0);
     }
+    nm_render_connections_self(w, info ? info->connections : NULL, 1);
 
     nm_expfmt_family(w, "netmetrics_collector_backend_info", NM_METRIC_INFO,
                      "Backend the collector reads the interface table with; the value is "
@@ -327,7 +340,11 @@ int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *
     nm_render_gauges(&w, snap, n);
     nm_render_interface_info(&w, snap, n);
     nm_render_address_info(&w, snap, n);
-    nm_render_self(&w, snap, collected, backend);
+    nm_render_link(&w, snap, n, info ? info->wireless_ssid : 0);
+    nm_render_rates(&w, snap, n, info ? info->rates : NULL);
+    if (nm_render_connections(&w, info ? info->connections : NULL) < 0)
+        out->failed = 1;
+    nm_render_self(&w, snap, collected, backend, info);
     return nm_expfmt_finish(&w);
 }
 

@@ -18,6 +18,16 @@ typedef struct nm_scrape_info {
     netmetrics_status collect_status;
     /* Backend the collector uses ("netlink", "procfs"). */
     const char *backend;
+    /* Speeds of snap's interfaces against the previous snapshot (rates.h:
+     * rates[i] for the i-th interface), or NULL before two snapshots exist:
+     * the speed families are then absent (render_rates.c). */
+    const struct nm_rates *rates;
+    /* The connections collector's result (render_connections.h), or NULL
+     * when that collector is disabled: its families and self samples are
+     * then absent. */
+    const struct nm_conn_render *connections;
+    /* --collector.wireless.ssid: render the SSID/BSSID info series. */
+    int wireless_ssid;
 } nm_scrape_info;
 
 /* Appends every metric family to out. Returns 0, or -1 when out of memory

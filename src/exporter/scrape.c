@@ -12,8 +12,10 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nmerror.h"
+#include "rates.h"
 #include "scrape.h"
 #include "snapshot.h"
 
@@ -25,7 +27,54 @@ struct nm_scraper {
     /* Guarded by lock. */
     size_t last_size;            /* bytes rendered by the last good scrape */
     netmetrics_status last_status; /* to log when collection recovers */
+    /* Speeds. `snap` holds the last good collection (have_good) and `spare`
+     * is collected into; on success the two swap, so the old `snap` becomes
+     * the baseline the new one is measured against, and a failed collection
+     * never costs the baseline. rates[i] belongs to snap's i-th interface
+     * when have_rates. */
+    netmetrics_snapshot *spare;
+    nm_rates *rates;
+    size_t rates_cap;
+    int have_good, have_rates;
+    uint64_t min_interval_ns;
+    nm_conn_config conn; /* read-only after creation */
+    int wireless_ssid;   /* read-only after creation */
 };
+
+int nm_scrape_should_reuse(uint64_t now_ns, uint64_t last_ns, uint64_t min_interval_ns)
+{
+    return now_ns >= last_ns && now_ns - last_ns < min_interval_ns;
+}
+
+/* After a good collection into `spare`: swap it in and compute its speeds
+ * against the snapshot it replaces. Called with the lock held. When the
+ * rates cannot be allocated the speeds are simply absent this time. */
+static void scraper_take_new(nm_scraper *s)
+{
+    netmetrics_snapshot *t = s->snap;
+    size_t n;
+
+    s->snap = s->spare;
+    s->spare = t;
+    s->have_rates = 0;
+    n = s->snap->count;
+    if (s->have_good) {
+        if (n > s->rates_cap) {
+            nm_rates *r = realloc(s->rates, n * sizeof *r);
+
+            if (r) {
+                s->rates = r;
+                s->rates_cap = n;
+            }
+        }
+        if (n <= s->rates_cap) {
+            if (n)
+                nm_snapshot_rates(s->spare, s->snap, s->rates);
+            s->have_rates = 1;
+        }
+    }
+    s->have_good = 1;
+}
 
 netmetrics_status nm_scraper_new(const nm_scraper_config *cfg, nm_scraper **out,
                                  netmetrics_error *err)
@@ -45,8 +94,12 @@ netmetrics_status nm_scraper_new(const nm_scraper_config *cfg, nm_scraper **out,
     }
     s->log = cfg->log;
     s->last_status = NETMETRICS_OK;
+    s->min_interval_ns = cfg->speed_min_interval_ns;
+    s->conn = cfg->connections;
+    s->wireless_ssid = cfg->wireless_ssid;
     s->snap = netmetrics_snapshot_new();
-    if (!s->snap) {
+    s->spare = netmetrics_snapshot_new();
+    if (!s->snap || !s->spare) {
         nm_scraper_free(s);
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
     }
@@ -55,6 +108,13 @@ netmetrics_status nm_scraper_new(const nm_scraper_config *cfg, nm_scraper **out,
         nm_scraper_free(s);
         return st;
     }
+    /* Said once, here, rather than as an error on every scrape. */
+    nm_log(s->log, NM_LOG_INFO, "wireless statistics", "source",
+           netmetrics_collector_wireless_source(s->collector), "note",
+           strcmp(netmetrics_collector_wireless_source(s->collector), "nl80211") == 0
+               ? "nl80211 family present"
+               : "no nl80211 generic-netlink family; /proc/net/wireless only",
+           (char *)NULL);
     *out = s;
     return NETMETRICS_OK;
 }
@@ -65,6 +125,8 @@ void nm_scraper_free(nm_scraper *s)
         return;
     netmetrics_collector_free(s->collector);
     netmetrics_snapshot_free(s->snap);
+    netmetrics_snapshot_free(s->spare);
+    free(s->rates);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -78,22 +140,50 @@ int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out)
 {
     netmetrics_error err;
     nm_scrape_info info;
+    const netmetrics_snapshot *shown;
     netmetrics_status prev;
     uint64_t t0, t1;
     size_t hint, rendered = 0;
     int rc;
+    nm_conn_render conn;
+    netmetrics_error cerr;
 
     nm_error_clear(&err);
+    memset(&info, 0, sizeof info);
+    memset(&conn, 0, sizeof conn);
     t0 = nm_monotonic_ns();
     pthread_mutex_lock(&s->lock);
-    info.collect_status = netmetrics_collector_collect(s->collector, s->snap, &err);
     info.backend = netmetrics_collector_backend(s->collector);
+    info.wireless_ssid = s->wireless_ssid;
+    if (s->have_good && s->last_status == NETMETRICS_OK &&
+        nm_scrape_should_reuse(nm_monotonic_ns(), s->snap->time_ns, s->min_interval_ns)) {
+        /* Several servers scraping at once: serve the last snapshot and its
+         * speeds whole, so counters and speeds stay consistent and no rate
+         * is a tiny delta over a tiny interval. */
+        info.collect_status = NETMETRICS_OK;
+    } else {
+        info.collect_status = netmetrics_collector_collect(s->collector, s->spare, &err);
+        if (info.collect_status == NETMETRICS_OK)
+            scraper_take_new(s);
+    }
+    if (info.collect_status == NETMETRICS_OK) {
+        shown = s->snap;
+        info.rates = s->have_rates ? s->rates : NULL;
+    } else {
+        shown = s->spare; /* empty after the failure; the baseline stays */
+    }
     /* The output usually changes little between scrapes: reserve what the
      * last one needed plus some room for new interfaces. */
     hint = s->last_size + s->last_size / 8;
     if (hint)
         nm_strbuf_reserve(out, hint);
-    rc = nm_render_metrics(out, fmt, s->snap, &info);
+    if (s->conn.enabled) {
+        nm_error_clear(&cerr);
+        nm_conn_scrape_collect(&s->conn, &conn, &cerr);
+        info.connections = &conn;
+    }
+    rc = nm_render_metrics(out, fmt, shown, &info);
+    nm_conn_scrape_release(&conn);
     if (rc == 0 && !out->failed) {
         s->last_size = out->len;
         rendered = out->len;
@@ -110,6 +200,9 @@ int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out)
         nm_log(s->log, NM_LOG_INFO, "collection recovered", "backend", info.backend,
                (char *)NULL);
     }
+    if (info.connections && conn.status != NETMETRICS_OK)
+        nm_log(s->log, NM_LOG_WARN, "connections collection failed", "status",
+               netmetrics_status_string(conn.status), "err", cerr.message, (char *)NULL);
     if (rc != 0 || out->failed) {
         nm_log(s->log, NM_LOG_ERROR, "out of memory rendering metrics", (char *)NULL);
         return -1;

@@ -2,13 +2,15 @@
 /* The scrape engine: one collector, one reusable snapshot and the lock that
  * serializes their use. The HTTP layer calls nm_scraper_scrape from any of
  * its threads; scrapes run one at a time (the collector and snapshot are
- * single-threaded objects), each collecting fresh data and rendering it
- * into the caller's buffer, which the caller then owns. */
+ * single-threaded objects), each collecting fresh data (or, within the
+ * speed min-interval, reusing the last snapshot and its speeds) and
+ * rendering it into the caller's buffer, which the caller then owns. */
 #ifndef NM_SCRAPE_H
 #define NM_SCRAPE_H
 
 #include "log.h"
 #include "netmetrics.h"
+#include "connections_scrape.h"
 #include "render.h"
 #include "strbuf.h"
 
@@ -17,6 +19,15 @@ typedef struct nm_scraper nm_scraper;
 typedef struct nm_scraper_config {
     netmetrics_collector_options collector;
     const nm_logger *log; /* failed collections are logged here; may be NULL */
+    /* --collector.speed.min-interval: a scrape within this many ns of the
+     * last good snapshot reuses that snapshot and its speeds instead of
+     * collecting (0: every scrape collects). */
+    uint64_t speed_min_interval_ns;
+    /* The connections collector (connections_scrape.h); disabled when
+     * connections.enabled is 0. */
+    nm_conn_config connections;
+    /* --collector.wireless.ssid */
+    int wireless_ssid;
 } nm_scraper_config;
 
 /* Opens the collector (the backend's sockets or files) and allocates the
@@ -36,5 +47,10 @@ const char *nm_scraper_backend(const nm_scraper *s);
  * when out of memory (out->failed is then set and its contents must not be
  * served). Safe to call from several threads at once. */
 int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out);
+
+/* The min-interval rule, pure for tests: 1 when a scrape at now_ns should
+ * reuse the last good snapshot, taken at last_ns, rather than collect. A
+ * clock that appears to go backwards never reuses. */
+int nm_scrape_should_reuse(uint64_t now_ns, uint64_t last_ns, uint64_t min_interval_ns);
 
 #endif

@@ -33,8 +33,43 @@ typedef struct nm_backend_ops {
     void (*close)(void *state);
 } nm_backend_ops;
 
-/* Provided by the platform directory; NULL entries are not built there. */
+/* Linux's backends (src/linux/), named directly by their unit tests. */
 extern const nm_backend_ops nm_backend_netlink;
 extern const nm_backend_ops nm_backend_procfs;
+/* macOS's backends (src/darwin/). */
+extern const nm_backend_ops nm_backend_sysctl;
+extern const nm_backend_ops nm_backend_netstat;
+
+/* The backends a platform builds, in the order AUTO tries them: the first
+ * is the native one, the second its fallback (used when the native one
+ * cannot be opened, and for a collection the native one fails). The table
+ * ends with an entry whose ops is NULL. Defined once per platform, in
+ * src/<os>/platform_<os>.c: Linux netlink + procfs, macOS sysctl +
+ * netstat. The collector knows no backend by name, only this table. */
+typedef struct nm_platform_backend {
+    netmetrics_backend id;
+    const nm_backend_ops *ops;
+} nm_platform_backend;
+
+extern const nm_platform_backend nm_platform_backends[];
+
+/* What the platform adds beside whichever backend filled the link table:
+ * link details the backends do not read (Linux: sysfs speed, duplex,
+ * driver, device type) and wireless statistics. Defined once per platform
+ * (Linux: src/linux/extras.c). */
+typedef struct nm_extras nm_extras;
+
+/* NULL only when out of memory. Opening never fails otherwise: a facility
+ * that is missing just adds nothing. */
+nm_extras *nm_extras_new(const nm_roots *roots);
+void nm_extras_free(nm_extras *x);
+/* Fills link details of snap's interfaces (before nm_snapshot_finish).
+ * Best effort: never fails a collection. */
+void nm_extras_links(nm_extras *x, netmetrics_snapshot *snap);
+/* Fills wireless statistics; its status is the wireless part's. */
+netmetrics_status nm_extras_wireless(nm_extras *x, netmetrics_snapshot *snap,
+                                     netmetrics_error *err);
+/* netmetrics_collector_wireless_source's answer. */
+const char *nm_extras_wireless_source(const nm_extras *x);
 
 #endif

@@ -19,6 +19,7 @@ struct netmetrics_collector {
     const nm_backend_ops *fallback; /* AUTO: procfs, opened on first need */
     void *fallback_state;
     int fallback_open;
+    nm_extras *extras; /* link details and wireless, whichever backend ran */
 };
 
 void netmetrics_collector_options_init(netmetrics_collector_options *opts)
@@ -37,6 +38,17 @@ static netmetrics_status set_root(char *dst, size_t size, const char *value, con
         return nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "%s root is too long", what);
     strcpy(dst, v);
     return NETMETRICS_OK;
+}
+
+/* The platform's backend with that id, or NULL when it is not built here. */
+static const nm_backend_ops *platform_backend(netmetrics_backend id)
+{
+    const nm_platform_backend *p;
+
+    for (p = nm_platform_backends; p->ops; p++)
+        if (p->id == id)
+            return p->ops;
+    return NULL;
 }
 
 static netmetrics_status open_backend(const nm_backend_ops *ops, void **state, const nm_roots *roots,
@@ -77,32 +89,44 @@ netmetrics_status netmetrics_collector_new(const netmetrics_collector_options *o
         return st;
     }
 
-    switch (opts->backend) {
-    case NETMETRICS_BACKEND_NETLINK:
-        c->ops = &nm_backend_netlink;
-        st = open_backend(c->ops, &c->state, &c->roots, err);
-        break;
-    case NETMETRICS_BACKEND_PROCFS:
-        c->ops = &nm_backend_procfs;
-        st = open_backend(c->ops, &c->state, &c->roots, err);
-        break;
-    case NETMETRICS_BACKEND_AUTO: {
+    if (opts->backend == NETMETRICS_BACKEND_AUTO) {
+        /* the platform's native backend, else its fallback */
+        const nm_backend_ops *native = nm_platform_backends[0].ops;
+        const nm_backend_ops *fallback = native ? nm_platform_backends[1].ops : NULL;
         netmetrics_error nerr;
 
-        c->ops = &nm_backend_netlink;
-        st = open_backend(c->ops, &c->state, &c->roots, &nerr);
-        if (st != NETMETRICS_OK) {
-            c->ops = &nm_backend_procfs;
+        c->ops = native;
+        st = native ? open_backend(c->ops, &c->state, &c->roots, &nerr)
+                    : nm_error_set(&nerr, NETMETRICS_ERR_NOT_AVAILABLE, 0, "no backend built");
+        if (st != NETMETRICS_OK && fallback) {
+            c->ops = fallback;
             st = open_backend(c->ops, &c->state, &c->roots, err);
             if (st != NETMETRICS_OK && err) /* say why both failed */
                 nm_error_prefix(err, nerr.message);
+        } else if (st != NETMETRICS_OK) {
+            if (err)
+                *err = nerr;
         } else {
-            c->fallback = &nm_backend_procfs;
+            c->fallback = fallback;
         }
-        break;
+    } else {
+        c->ops = platform_backend(opts->backend);
+        if (c->ops)
+            st = open_backend(c->ops, &c->state, &c->roots, err);
+        else if (strcmp(netmetrics_backend_name(opts->backend), "unknown") != 0)
+            st = nm_error_set(err, NETMETRICS_ERR_NOT_AVAILABLE, 0,
+                              "backend %s is not available on this platform (%s)",
+                              netmetrics_backend_name(opts->backend), NM_OS);
+        else
+            st = nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "unknown backend %d",
+                              (int)opts->backend);
     }
-    default:
-        st = nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "unknown backend %d", (int)opts->backend);
+    if (st == NETMETRICS_OK) {
+        c->extras = nm_extras_new(&c->roots);
+        if (!c->extras) {
+            netmetrics_collector_free(c);
+            return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+        }
     }
     if (st != NETMETRICS_OK) {
         free(c);
@@ -120,7 +144,13 @@ void netmetrics_collector_free(netmetrics_collector *c)
         c->ops->close(c->state);
     if (c->fallback_open && c->fallback->close)
         c->fallback->close(c->fallback_state);
+    nm_extras_free(c->extras);
     free(c);
+}
+
+const char *netmetrics_collector_wireless_source(const netmetrics_collector *c)
+{
+    return c && c->extras ? nm_extras_wireless_source(c->extras) : "";
 }
 
 const char *netmetrics_collector_backend(const netmetrics_collector *c)
@@ -130,18 +160,21 @@ const char *netmetrics_collector_backend(const netmetrics_collector *c)
 
 /* One full collection through one backend. Each part's error message is
  * kept in the snapshot, so a caller that passed no error still can log it. */
-static netmetrics_status collect_with(const nm_backend_ops *ops, void *state,
+static netmetrics_status collect_with(const nm_backend_ops *ops, void *state, nm_extras *extras,
                                       netmetrics_snapshot *snap, netmetrics_error *err)
 {
-    netmetrics_error lerr, aerr;
+    netmetrics_error lerr, aerr, werr;
     netmetrics_status st;
-    uint64_t t0, t1, t2;
+    uint64_t t0, t1, t2, t3;
 
     nm_snapshot_reset(snap);
     snap->backend = ops->name;
     nm_error_clear(&lerr);
     t0 = nm_monotonic_ns();
     st = ops->collect_links(state, snap, &lerr);
+    /* Link details belong to the links part; they never fail it. */
+    if (st == NETMETRICS_OK && extras)
+        nm_extras_links(extras, snap);
     t1 = nm_monotonic_ns();
     snap->part_status[NETMETRICS_PART_LINKS] = st;
     snap->part_seconds[NETMETRICS_PART_LINKS] = (double)(t1 - t0) / 1e9;
@@ -165,6 +198,14 @@ static netmetrics_status collect_with(const nm_backend_ops *ops, void *state,
         memcpy(snap->part_error[NETMETRICS_PART_ADDRESSES], aerr.message, sizeof aerr.message);
         snap->addr_count = 0;
     }
+    /* Wireless, like addresses, costs only its own series when it fails. */
+    nm_error_clear(&werr);
+    st = extras ? nm_extras_wireless(extras, snap, &werr) : NETMETRICS_OK;
+    t3 = nm_monotonic_ns();
+    snap->part_status[NETMETRICS_PART_WIRELESS] = st;
+    snap->part_seconds[NETMETRICS_PART_WIRELESS] = (double)(t3 - t2) / 1e9;
+    if (st != NETMETRICS_OK)
+        memcpy(snap->part_error[NETMETRICS_PART_WIRELESS], werr.message, sizeof werr.message);
     if (nm_snapshot_finish(snap) < 0) {
         snap->count = 0;
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
@@ -180,7 +221,7 @@ netmetrics_status netmetrics_collector_collect(netmetrics_collector *c, netmetri
 
     if (!c || !snap)
         return nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "collector or snapshot missing");
-    st = collect_with(c->ops, c->state, snap, err);
+    st = collect_with(c->ops, c->state, c->extras, snap, err);
     if (st == NETMETRICS_OK || !c->fallback || st == NETMETRICS_ERR_NO_MEMORY)
         return st;
 
@@ -190,7 +231,7 @@ netmetrics_status netmetrics_collector_collect(netmetrics_collector *c, netmetri
             return st;
         c->fallback_open = 1;
     }
-    if (collect_with(c->fallback, c->fallback_state, snap, &ferr) != NETMETRICS_OK)
+    if (collect_with(c->fallback, c->fallback_state, c->extras, snap, &ferr) != NETMETRICS_OK)
         return st;
     nm_error_clear(err);
     return NETMETRICS_OK;

@@ -21,8 +21,6 @@
 
 _Static_assert(NETMETRICS_IFNAME_SIZE == NM_IFNAME_SIZE, "public and internal name sizes differ");
 
-/* Linux ARPHRD_ETHER; macOS IFT_ETHER maps onto it in its backend. */
-#define NM_LINK_TYPE_ETHER 1
 
 struct netmetrics_iface {
     const struct netmetrics_view *view;
@@ -82,33 +80,13 @@ const char *netmetrics_interface_type_string(netmetrics_interface_type type)
     return "Other";
 }
 
-/* PLACEHOLDER, replaced by the classification issue (issue 4): a first cut
- * from what every backend already reports. A link kind means a software
- * interface (veth, bridge, tun, vlan, ...); Wi-Fi and cellular cannot be
- * told apart from Ethernet yet. */
-static netmetrics_interface_type placeholder_interface_type(const struct netmetrics_interface *raw)
+/* The one classification entry point: the totals rule in rates.c (shared
+ * with the exporter) classifies through it too. The type itself was set
+ * when the snapshot was finished (classify.c), so the manager, the
+ * exporter and the CLI all report the same value. */
+netmetrics_interface_type nm_interface_type(const struct netmetrics_interface *raw)
 {
-    if (raw->flags & NETMETRICS_FLAG_LOOPBACK)
-        return NETMETRICS_IFTYPE_LOOPBACK;
-    if (raw->kind[0] != '\0')
-        return NETMETRICS_IFTYPE_VIRTUAL;
-    if (raw->link_type == NM_LINK_TYPE_ETHER)
-        return NETMETRICS_IFTYPE_ETHERNET;
-    return NETMETRICS_IFTYPE_OTHER;
-}
-
-/* The totals rule (documented in netmetrics.h): loopback never leaves the
- * host, and virtual interfaces carry traffic a physical one counts too. */
-/* The totals rule: loopback never counts; virtual interfaces (veth,
- * bridge, tun, ...) count only when the machine has no physical one. On a
- * host, traffic through a bridge and its veths would otherwise be counted
- * two or three times on its way to the physical NIC; inside a container,
- * whose only way out is a veth, that veth is the machine's traffic. */
-static int counts_in_totals(netmetrics_interface_type type, int have_physical)
-{
-    if (type == NETMETRICS_IFTYPE_LOOPBACK)
-        return 0;
-    return type != NETMETRICS_IFTYPE_VIRTUAL || !have_physical;
+    return netmetrics_interface_type_get(raw);
 }
 
 /* -------------------------------------------------------------- views -- */
@@ -173,7 +151,6 @@ static int view_build(netmetrics_view *v, const netmetrics_snapshot *prev)
 {
     const netmetrics_snapshot *cur = v->snap;
     size_t i, n = cur->count;
-    int have_physical;
 
     if (n > v->cap) {
         struct netmetrics_iface *ni;
@@ -192,14 +169,8 @@ static int view_build(netmetrics_view *v, const netmetrics_snapshot *prev)
     }
     nm_snapshot_rates(prev, cur, v->rates);
     v->interval_ns = prev && cur->time_ns > prev->time_ns ? cur->time_ns - prev->time_ns : 0;
-    v->total_down = 0.0;
-    v->total_up = 0.0;
-    have_physical = 0;
-    for (i = 0; i < n; i++) {
-        netmetrics_interface_type t = placeholder_interface_type(&cur->ifaces[i]);
-
-        have_physical |= t != NETMETRICS_IFTYPE_LOOPBACK && t != NETMETRICS_IFTYPE_VIRTUAL;
-    }
+    /* the totals rule lives in rates.c, shared with the exporter */
+    nm_rates_totals(cur, v->rates, &v->total_down, &v->total_up);
     for (i = 0; i < n; i++) {
         struct netmetrics_iface *it = &v->ifaces[i];
         const struct netmetrics_interface *raw = &cur->ifaces[i];
@@ -207,18 +178,12 @@ static int view_build(netmetrics_view *v, const netmetrics_snapshot *prev)
         it->view = v;
         it->raw = raw;
         it->rates = &v->rates[i];
-        it->type = placeholder_interface_type(raw);
+        it->type = nm_interface_type(raw);
         it->is_active = (raw->flags & (NETMETRICS_FLAG_UP | NETMETRICS_FLAG_RUNNING)) ==
                         (NETMETRICS_FLAG_UP | NETMETRICS_FLAG_RUNNING);
         it->mac[0] = '\0';
         if (raw->hwaddr_len && !all_zero(raw->hwaddr, raw->hwaddr_len))
             netmetrics_interface_hwaddr_string(raw, it->mac, sizeof it->mac);
-        if (!counts_in_totals(it->type, have_physical))
-            continue;
-        if (it->rates->valid & (1u << NM_RATE_RX_BYTES))
-            v->total_down += it->rates->value[NM_RATE_RX_BYTES];
-        if (it->rates->valid & (1u << NM_RATE_TX_BYTES))
-            v->total_up += it->rates->value[NM_RATE_TX_BYTES];
     }
     return 0;
 }
@@ -306,17 +271,24 @@ static netmetrics_status manager_alloc(netmetrics_manager **out, netmetrics_erro
 {
     netmetrics_manager *m;
 
+    /* Failures return their code as a constant, not nm_error_set's result,
+     * so it is plain (to readers and to the static analyzer) that
+     * NETMETRICS_OK comes only with *out set. */
     m = calloc(1, sizeof *m);
-    if (!m)
-        return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+    if (!m) {
+        nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+        return NETMETRICS_ERR_NO_MEMORY;
+    }
     if (pthread_mutex_init(&m->update_lock, NULL) != 0) {
         free(m);
-        return nm_error_set(err, NETMETRICS_ERR_SYSTEM, 0, "cannot create a mutex");
+        nm_error_set(err, NETMETRICS_ERR_SYSTEM, 0, "cannot create a mutex");
+        return NETMETRICS_ERR_SYSTEM;
     }
     if (pthread_mutex_init(&m->view_lock, NULL) != 0) {
         pthread_mutex_destroy(&m->update_lock);
         free(m);
-        return nm_error_set(err, NETMETRICS_ERR_SYSTEM, 0, "cannot create a mutex");
+        nm_error_set(err, NETMETRICS_ERR_SYSTEM, 0, "cannot create a mutex");
+        return NETMETRICS_ERR_SYSTEM;
     }
     *out = m;
     return NETMETRICS_OK;
@@ -693,10 +665,17 @@ int netmetrics_iface_is_point_to_point(const netmetrics_iface *iface)
 
 netmetrics_status netmetrics_iface_signal_strength(const netmetrics_iface *iface, int *dbm)
 {
-    /* No backend reads the wireless signal yet (the wireless issue will). */
+    netmetrics_wireless w;
+
+    if (netmetrics_interface_wireless(iface->raw, &w) != NETMETRICS_OK ||
+        !(w.valid & NETMETRICS_WIRELESS_SIGNAL)) {
+        if (dbm)
+            *dbm = 0;
+        return NETMETRICS_ERR_NOT_AVAILABLE;
+    }
     if (dbm)
-        *dbm = 0;
-    return NETMETRICS_ERR_NOT_AVAILABLE;
+        *dbm = w.signal_dbm;
+    return NETMETRICS_OK;
 }
 
 void netmetrics_iface_sample_get(const netmetrics_iface *iface, netmetrics_iface_sample *out)

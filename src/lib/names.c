@@ -71,6 +71,8 @@ const char *netmetrics_backend_name(netmetrics_backend backend)
     case NETMETRICS_BACKEND_AUTO: return "auto";
     case NETMETRICS_BACKEND_NETLINK: return "netlink";
     case NETMETRICS_BACKEND_PROCFS: return "procfs";
+    case NETMETRICS_BACKEND_SYSCTL: return "sysctl";
+    case NETMETRICS_BACKEND_NETSTAT: return "netstat";
     }
     return "unknown";
 }
@@ -78,7 +80,8 @@ const char *netmetrics_backend_name(netmetrics_backend backend)
 netmetrics_status netmetrics_backend_parse(const char *name, netmetrics_backend *out)
 {
     static const netmetrics_backend all[] = {NETMETRICS_BACKEND_AUTO, NETMETRICS_BACKEND_NETLINK,
-                                             NETMETRICS_BACKEND_PROCFS};
+                                             NETMETRICS_BACKEND_PROCFS, NETMETRICS_BACKEND_SYSCTL,
+                                             NETMETRICS_BACKEND_NETSTAT};
     size_t i;
 
     for (i = 0; name && i < sizeof all / sizeof all[0]; i++) {
@@ -95,6 +98,7 @@ const char *netmetrics_part_name(netmetrics_part part)
     switch (part) {
     case NETMETRICS_PART_LINKS: return "links";
     case NETMETRICS_PART_ADDRESSES: return "addresses";
+    case NETMETRICS_PART_WIRELESS: return "wireless";
     case NETMETRICS_PART_COUNT: break;
     }
     return "unknown";

@@ -129,3 +129,39 @@ void nm_snapshot_rates(const netmetrics_snapshot *prev, const netmetrics_snapsho
         nm_interface_rates(before, now, interval, &out[i]);
     }
 }
+
+/* Loopback never leaves the host. On a host, traffic through a bridge and
+ * its veths would be counted two or three times on its way to the physical
+ * NIC; inside a container, whose only way out is a veth, that veth is the
+ * machine's traffic and counts. */
+int nm_totals_include(netmetrics_interface_type type, int have_physical)
+{
+    if (type == NETMETRICS_IFTYPE_LOOPBACK)
+        return 0;
+    return type != NETMETRICS_IFTYPE_VIRTUAL || !have_physical;
+}
+
+void nm_rates_totals(const netmetrics_snapshot *cur, const nm_rates *rates, double *down,
+                     double *up)
+{
+    int have_physical = 0;
+    size_t i;
+
+    *down = 0.0;
+    *up = 0.0;
+    if (!cur || !rates)
+        return;
+    for (i = 0; i < cur->count; i++) {
+        netmetrics_interface_type t = nm_interface_type(&cur->ifaces[i]);
+
+        have_physical |= t != NETMETRICS_IFTYPE_LOOPBACK && t != NETMETRICS_IFTYPE_VIRTUAL;
+    }
+    for (i = 0; i < cur->count; i++) {
+        if (!nm_totals_include(nm_interface_type(&cur->ifaces[i]), have_physical))
+            continue;
+        if (rates[i].valid & (1u << NM_RATE_RX_BYTES))
+            *down += rates[i].value[NM_RATE_RX_BYTES];
+        if (rates[i].valid & (1u << NM_RATE_TX_BYTES))
+            *up += rates[i].value[NM_RATE_TX_BYTES];
+    }
+}

@@ -78,6 +78,23 @@ void nm_interface_rates(const struct netmetrics_interface *prev,
 void nm_snapshot_rates(const netmetrics_snapshot *prev, const netmetrics_snapshot *cur,
                        nm_rates *out);
 
+/* ------------------------------------------------------------- totals -- */
+
+/* The type the manager gives an interface (manager.c; the classification
+ * issue refines it). Pure: reads only the interface. */
+netmetrics_interface_type nm_interface_type(const struct netmetrics_interface *raw);
+
+/* The totals rule (netmetrics.h, "Totals"), one function for the manager
+ * and the exporter: 1 when an interface of `type` counts in the totals on a
+ * machine that has (have_physical) or has not a physical interface. */
+int nm_totals_include(netmetrics_interface_type type, int have_physical);
+
+/* Total download and upload bytes/s of cur under the totals rule: the sum
+ * of the valid RX/TX byte rates (rates[i] belongs to cur's i-th interface)
+ * of the interfaces that count. 0 when none counts. */
+void nm_rates_totals(const netmetrics_snapshot *cur, const nm_rates *rates, double *down,
+                     double *up);
+
 /* ---------------------------------------------- manager seam for tests -- */
 
 /* Where a manager's snapshots come from: fills snap (already reset) and

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "classify.h"
 #include "snapshot.h"
 
 uint64_t nm_monotonic_ns(void)
@@ -84,6 +85,7 @@ struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap
     memset(i, 0, sizeof *i);
     i->carrier = -1;
     i->link_type = -1;
+    i->has_device = -1;
     return i;
 }
 
@@ -161,6 +163,11 @@ int nm_snapshot_finish(netmetrics_snapshot *snap)
     if (snap->addr_count > 1)
         qsort(snap->entries, snap->addr_count, sizeof *snap->entries, cmp_entry);
 
+    /* nm_snapshot_add_address grows addrs together with entries, so addrs
+     * exists whenever an address does; checked here so the merge below is
+     * plainly safe rather than safe by that distant invariant. */
+    if (snap->addr_count > 0 && !snap->addrs)
+        return -1;
     /* Merge the two sorted tables: linear in interfaces + addresses. */
     for (i = 0, a = 0, out = 0; i < snap->count; i++) {
         struct netmetrics_interface *it = &snap->ifaces[i];
@@ -175,6 +182,9 @@ int nm_snapshot_finish(netmetrics_snapshot *snap)
         }
         it->addrs = snap->addrs ? &snap->addrs[first] : NULL;
         it->addr_count = out - first;
+        /* Every backend's facts are in by now: classify once, here, so
+         * every reader of the snapshot sees the same type. */
+        nm_interface_classify(it);
     }
     return 0;
 }

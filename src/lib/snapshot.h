@@ -15,6 +15,10 @@
 #define NM_IFNAME_SIZE 16
 #define NM_KIND_SIZE 32
 #define NM_HWADDR_MAX 32
+/* IFALIASZ is 256 including the NUL; device names ("0000:00:03.0",
+ * "virtio2", "1-1.4:1.0") are short. */
+#define NM_IFALIAS_SIZE 256
+#define NM_PARENT_SIZE 64
 
 struct netmetrics_interface {
     int32_t ifindex;
@@ -35,7 +39,29 @@ struct netmetrics_interface {
     /* Non-zero when the backend's counters are 32 bits wide (old kernels'
      * IFLA_STATS, macOS if_data): a decrease is then a wrap, not a reset. */
     uint8_t counters_32bit;
+
+    /* ---- link details (classification issue) ---- */
+    uint32_t link_valid;      /* NM_LINK_HAVE_* bits: which optional values are known */
+    uint32_t txqlen;          /* IFLA_TXQLEN */
+    uint32_t carrier_changes; /* IFLA_CARRIER_CHANGES */
+    int32_t master_ifindex;   /* IFLA_MASTER: bridge or bond; 0 when none */
+    char ifalias[NM_IFALIAS_SIZE];  /* IFLA_IFALIAS, "" when none */
+    char parent_dev[NM_PARENT_SIZE];/* IFLA_PARENT_DEV_NAME: the backing device */
+    char parent_bus[NM_KIND_SIZE];  /* IFLA_PARENT_DEV_BUS_NAME ("pci", "usb", ...) */
+    int8_t has_device;        /* backing device: 1, 0 (virtual), -1 unknown */
+    uint8_t wireless_marker;  /* sysfs wireless/ or phy80211 present */
+    char devtype[NM_KIND_SIZE]; /* uevent DEVTYPE ("wlan", "wwan", ...), "" when none */
+    char driver[NM_KIND_SIZE];  /* the backing device's driver, "" when none */
+    uint64_t speed_bytes;     /* link speed in bytes/s (NM_LINK_HAVE_SPEED) */
+    uint8_t duplex;           /* netmetrics_duplex */
+    uint8_t iftype;           /* netmetrics_interface_type, set by nm_snapshot_finish */
+    netmetrics_wireless wireless; /* valid == 0: no wireless statistics */
 };
+
+/* Bits of netmetrics_interface.link_valid. */
+#define NM_LINK_HAVE_TXQLEN          0x1u
+#define NM_LINK_HAVE_CARRIER_CHANGES 0x2u
+#define NM_LINK_HAVE_SPEED           0x4u
 
 /* An address before finish: which interface it belongs to. */
 typedef struct nm_addr_entry {
@@ -77,6 +103,10 @@ int nm_snapshot_add_address(netmetrics_snapshot *snap, int ifindex,
  * by bytes and prefix), drops addresses of interfaces not in the table and
  * duplicates. 0, or -1 when out of memory. */
 int nm_snapshot_finish(netmetrics_snapshot *snap);
+
+/* Sets iface->iftype from its facts (classify.h); nm_snapshot_finish
+ * calls it for every interface. */
+void nm_interface_classify(struct netmetrics_interface *iface);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t nm_monotonic_ns(void);

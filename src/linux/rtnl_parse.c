@@ -334,6 +334,31 @@ static int copy_string(const unsigned char *data, size_t dlen, char *out, size_t
 
 /* ---------------------------------------------------------- RTM_NEWLINK -- */
 
+/* A u32 attribute; -1 with err set when its payload is too short. */
+static int parse_u32(const unsigned char *d, size_t n, const char *name, uint32_t *out,
+                     netmetrics_error *err)
+{
+    if (n < sizeof *out) {
+        too_short(err, name, n, sizeof *out);
+        return -1;
+    }
+    memcpy(out, d, sizeof *out);
+    return 0;
+}
+
+/* A string attribute that may be absent or odd: copied up to its NUL or
+ * its end, cut to fit; empty when dlen is 0. Never fails. */
+static void optional_string(const unsigned char *d, size_t dlen, char *out, size_t size)
+{
+    const unsigned char *nul = memchr(d, '\0', dlen);
+    size_t n = nul ? (size_t)(nul - d) : dlen;
+
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, d, n);
+    out[n] = '\0';
+}
+
 static int parse_linkinfo(const unsigned char *data, size_t dlen, struct netmetrics_interface *out,
                           netmetrics_error *err)
 {
@@ -391,6 +416,7 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
     memset(out, 0, sizeof *out);
     out->carrier = -1;
     out->link_type = -1;
+    out->has_device = -1; /* unknown until IFLA_PARENT_DEV_NAME or sysfs says */
     if (!p || len < sizeof ifi)
         return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
                             "RTM_NEWLINK: truncated ifinfomsg (%zu of %zu bytes)", p ? len : 0,
@@ -443,6 +469,36 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
         case IFLA_LINKINFO:
             if (parse_linkinfo(d, n, out, err) < 0)
                 return NETMETRICS_ERR_PARSE;
+            break;
+        case IFLA_TXQLEN:
+            if (parse_u32(d, n, "IFLA_TXQLEN", &out->txqlen, err) < 0)
+                return NETMETRICS_ERR_PARSE;
+            out->link_valid |= NM_LINK_HAVE_TXQLEN;
+            break;
+        case IFLA_CARRIER_CHANGES:
+            if (parse_u32(d, n, "IFLA_CARRIER_CHANGES", &out->carrier_changes, err) < 0)
+                return NETMETRICS_ERR_PARSE;
+            out->link_valid |= NM_LINK_HAVE_CARRIER_CHANGES;
+            break;
+        case IFLA_MASTER: {
+            uint32_t m;
+
+            if (parse_u32(d, n, "IFLA_MASTER", &m, err) < 0)
+                return NETMETRICS_ERR_PARSE;
+            out->master_ifindex = m <= INT32_MAX ? (int32_t)m : 0;
+            break;
+        }
+        /* Optional text: a bad one costs only itself, not the interface. */
+        case IFLA_IFALIAS:
+            optional_string(d, n, out->ifalias, sizeof out->ifalias);
+            break;
+        case IFLA_PARENT_DEV_NAME:
+            optional_string(d, n, out->parent_dev, sizeof out->parent_dev);
+            /* Sent only for a netdev with a parent device: a backing device. */
+            out->has_device = 1;
+            break;
+        case IFLA_PARENT_DEV_BUS_NAME:
+            optional_string(d, n, out->parent_bus, sizeof out->parent_bus);
             break;
         case IFLA_STATS64:
             /* Older kernels send fewer fields; every field is a u64. */

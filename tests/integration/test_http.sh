@@ -354,7 +354,10 @@ fi
 # success 0), logs a warning, and recovers.
 mkdir -p "$NM_TMP/proc/net"
 cp /proc/net/dev "$NM_TMP/proc/net/dev"
-nm_start_exporter "" procfs --collector.backend=procfs --path.procfs="$NM_TMP/proc"
+# min-interval 0: each scrape collects (else the one right after the good
+# scrape would reuse its snapshot and never see the failure)
+nm_start_exporter "" procfs --collector.backend=procfs --path.procfs="$NM_TMP/proc" \
+    --collector.speed.min-interval=0
 P="http://127.0.0.1:$NM_EXPORTER_PORT"
 code=$(http_request pf1 GET "$P/metrics")
 http_expect pf1 "GET /metrics from a procfs root" 200 "$code" "$METRICS_CT"

@@ -79,6 +79,8 @@ COUNTERS = {
     "netmetrics_transmit_compressed_packets_total": ["tx_compressed"],
     "netmetrics_receive_nohandler_packets_total": ["rx_nohandler"],
     "netmetrics_receive_otherhost_drops_total": ["rx_otherhost_dropped"],
+    # not under statistics/ but a counter all the same (link details)
+    "netmetrics_interface_carrier_changes_total": ["carrier_changes"],
 }
 BASE = list(COUNTERS)[:10]
 # what /proc/net/dev folds into other fields: the procfs backend cannot know
@@ -154,6 +156,11 @@ def sysfs_all():
                     st[f.decode()] = int(fh.read())
             except (OSError, ValueError):
                 pass
+        try:
+            with open(d + b"/carrier_changes") as fh:
+                st["carrier_changes"] = int(fh.read())
+        except (OSError, ValueError):
+            pass
         out[idx] = {"name": n, "stats": st}
     return out
 
@@ -613,11 +620,13 @@ done
 pass "veth quiet: no counter moved over 2 s (after $((SECONDS - start)) s; packets since up: $(veth_packets))"
 
 # ------------------------------------------------------------ the exporters --
-nm_start_exporter "$A" netlink-A --collector.backend=netlink
+# min-interval 0: this test compares every scrape with sysfs read just
+# before it, so no scrape may reuse the previous snapshot.
+nm_start_exporter "$A" netlink-A --collector.backend=netlink --collector.speed.min-interval=0
 PORT_NL=$NM_EXPORTER_PORT PID_NL=$NM_EXPORTER_PID
-nm_start_exporter "$A" procfs-A --collector.backend=procfs
+nm_start_exporter "$A" procfs-A --collector.backend=procfs --collector.speed.min-interval=0
 PORT_PF=$NM_EXPORTER_PORT PID_PF=$NM_EXPORTER_PID
-nm_start_exporter "$B" netlink-B --collector.backend=netlink
+nm_start_exporter "$B" netlink-B --collector.backend=netlink --collector.speed.min-interval=0
 PORT_B=$NM_EXPORTER_PORT PID_B=$NM_EXPORTER_PID
 
 # (a) counters equal sysfs around the scrape; vA and vB must be exact

@@ -149,7 +149,7 @@ START_TEST(test_names)
     ck_assert_str_eq(netmetrics_operstate_string((netmetrics_operstate)99), "unknown");
     ck_assert_int_eq(netmetrics_backend_parse("procfs", &b), NETMETRICS_OK);
     ck_assert_int_eq(b, NETMETRICS_BACKEND_PROCFS);
-    ck_assert_int_eq(netmetrics_backend_parse("sysctl", &b), NETMETRICS_ERR_INVALID);
+    ck_assert_int_eq(netmetrics_backend_parse("kstat", &b), NETMETRICS_ERR_INVALID);
     ck_assert_int_eq(netmetrics_backend_parse(NULL, &b), NETMETRICS_ERR_INVALID);
     ck_assert_str_eq(netmetrics_scope_string(253, buf), "link");
     ck_assert_str_eq(netmetrics_scope_string(17, buf), "17");

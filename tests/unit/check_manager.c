@@ -1006,7 +1006,7 @@ static void run_concurrently(shared *sh)
     pthread_t readers[2];
     netmetrics_monitor *mon = NULL;
     netmetrics_error err;
-    uint64_t end;
+    uint64_t end, deadline;
     long updates = 0;
     int i;
 
@@ -1022,8 +1022,14 @@ static void run_concurrently(shared *sh)
         ck_assert_int_eq(pthread_create(&readers[i], NULL, reader_main, sh), 0);
     ck_assert_int_eq(netmetrics_monitor_start(sh->m, 5, monitor_check, sh, &mon, &err),
                      NETMETRICS_OK);
+    /* Half a second, and longer when the machine (or valgrind) is slow,
+     * until every counter checked below has had its chance; 20 s at most
+     * (the threads case allows 60 s for its two tests). */
     end = nm_monotonic_ns() + NS_PER_S / 2;
-    while (nm_monotonic_ns() < end) {
+    deadline = nm_monotonic_ns() + 20 * NS_PER_S;
+    while (nm_monotonic_ns() < deadline &&
+           (nm_monotonic_ns() < end || updates <= 10 || atomic_load(&sh->views_checked) <= 10 ||
+            atomic_load(&sh->callbacks) <= 5)) {
         netmetrics_status st = netmetrics_manager_update(sh->m, &err);
 
         ck_assert_msg(st == NETMETRICS_OK, "update: %s", err.message);

@@ -278,9 +278,9 @@ END_TEST
 
 START_TEST(test_bad_enums)
 {
-    assert_error(PARSE("--collector.backend=sysctl"),
-                 "invalid value \"sysctl\" for --collector.backend: must be one of auto, "
-                 "netlink, procfs");
+    assert_error(PARSE("--collector.backend=kstat"),
+                 "invalid value \"kstat\" for --collector.backend: must be one of auto, "
+                 "netlink, procfs, sysctl, netstat");
     assert_error(PARSE("--log.level=trace"), "invalid value \"trace\" for --log.level");
     assert_error(PARSE("--log.level=INFO"), "--log.level");
     assert_error(PARSE("--log.format=text"), "invalid value \"text\" for --log.format");

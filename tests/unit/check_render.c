@@ -744,6 +744,7 @@ static void set_parts(double links_s, double addrs_s)
     snap->part_status[NETMETRICS_PART_ADDRESSES] = NETMETRICS_OK;
     snap->part_seconds[NETMETRICS_PART_LINKS] = links_s;
     snap->part_seconds[NETMETRICS_PART_ADDRESSES] = addrs_s;
+    snap->part_status[NETMETRICS_PART_WIRELESS] = NETMETRICS_OK;
 }
 
 /* lo, eth0 with IPv4 and IPv6, a procfs-like ppp0 with only some counters
@@ -768,6 +769,16 @@ static void snap_setup(void)
                    1500, NETMETRICS_OPER_UP, 1);
     set_hwaddr(it, eth_mac, sizeof eth_mac);
     set_stats(it, NM_STATS_ALL, 2000);
+    /* link details (render_link.c): a 10 Gb/s NIC with a device */
+    it->link_type = 1;
+    it->has_device = 1;
+    strcpy(it->driver, "virtio_net");
+    it->speed_bytes = 1250000000u;
+    it->duplex = NETMETRICS_DUPLEX_FULL;
+    it->txqlen = 1000;
+    it->carrier_changes = 2;
+    it->link_valid = NM_LINK_HAVE_SPEED | NM_LINK_HAVE_TXQLEN | NM_LINK_HAVE_CARRIER_CHANGES;
+    strcpy(it->ifalias, "uplink \"A\"");
 
     it = add_iface(1, "lo",
                    NETMETRICS_FLAG_UP | NETMETRICS_FLAG_LOOPBACK | NETMETRICS_FLAG_RUNNING |
@@ -787,6 +798,7 @@ static void snap_setup(void)
     strcpy(it->kind, "veth");
     set_hwaddr(it, veth_mac, sizeof veth_mac);
     set_stats(it, NM_STATS_ALL, 0);
+    it->master_ifindex = 11; /* a port of the bridge */
     it->stats[NETMETRICS_STAT_RX_BYTES] = UINT64_MAX;
 
     it = add_iface(11, "caf\xc3\xa9\xff",
@@ -795,6 +807,27 @@ static void snap_setup(void)
     strcpy(it->kind, "bridge");
     set_hwaddr(it, br_mac, sizeof br_mac);
     set_stats(it, NM_STATS_ALL, 5000);
+
+    /* a Wi-Fi card, associated; its SSID shows only with the opt-in flag */
+    it = add_iface(12, "wlan0",
+                   NETMETRICS_FLAG_UP | NETMETRICS_FLAG_BROADCAST | NETMETRICS_FLAG_RUNNING |
+                       NETMETRICS_FLAG_MULTICAST | NETMETRICS_FLAG_LOWER_UP,
+                   1500, NETMETRICS_OPER_UP, 1);
+    it->link_type = 1;
+    it->has_device = 1;
+    it->wireless_marker = 1;
+    strcpy(it->driver, "iwlwifi");
+    it->wireless.valid = NETMETRICS_WIRELESS_SIGNAL | NETMETRICS_WIRELESS_NOISE |
+                         NETMETRICS_WIRELESS_QUALITY | NETMETRICS_WIRELESS_BITRATE |
+                         NETMETRICS_WIRELESS_FREQUENCY | NETMETRICS_WIRELESS_SSID |
+                         NETMETRICS_WIRELESS_BSSID;
+    it->wireless.signal_dbm = -56;
+    it->wireless.noise_dbm = -95;
+    it->wireless.link_quality = 54.0 / 70.0;
+    it->wireless.tx_bitrate = 108337500u;
+    it->wireless.frequency_hz = 5180000000u;
+    strcpy(it->wireless.ssid, "lab-net");
+    memcpy(it->wireless.bssid, "\x02\xaa\xbb\xcc\xdd\xee", 6);
 
     add_addr(2, NETMETRICS_FAMILY_INET6, "fe80::5054:ff:fe12:3456", 64, 253);
     add_addr(2, NETMETRICS_FAMILY_INET, "198.18.0.2", 24, 0);
@@ -823,6 +856,7 @@ static const char *render(nm_format fmt, netmetrics_status collect_status)
 {
     nm_scrape_info info;
 
+    memset(&info, 0, sizeof info); /* no rates: the speed families are absent */
     info.collect_status = collect_status;
     info.backend = "netlink";
     nm_strbuf_reset(&buf);
@@ -877,6 +911,28 @@ END_TEST
 
 /* Only a procfs-like interface with unknown carrier: the families nobody
  * provides leave no HELP or TYPE behind. */
+/* SSID and BSSID reveal where the machine is: only with the opt-in. */
+START_TEST(test_render_wireless_ssid_opt_in)
+{
+    nm_scrape_info info;
+
+    memset(&info, 0, sizeof info);
+    info.collect_status = NETMETRICS_OK;
+    info.backend = "netlink";
+    nm_strbuf_reset(&buf);
+    ck_assert_int_eq(nm_render_metrics(&buf, NM_FORMAT_TEXT, snap, &info), 0);
+    ck_assert_ptr_null(strstr(buf.data, "lab-net"));
+    ck_assert_ptr_null(strstr(buf.data, "netmetrics_wireless_network_info"));
+    info.wireless_ssid = 1;
+    nm_strbuf_reset(&buf);
+    ck_assert_int_eq(nm_render_metrics(&buf, NM_FORMAT_TEXT, snap, &info), 0);
+    ck_assert_ptr_nonnull(strstr(buf.data,
+                                 "\nnetmetrics_wireless_network_info{device=\"wlan0\","
+                                 "ssid=\"lab-net\",bssid=\"02:aa:bb:cc:dd:ee\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(buf.data, "\nnetmetrics_wireless_signal_dbm{device=\"wlan0\"} -56\n"));
+}
+END_TEST
+
 START_TEST(test_render_partial_stats)
 {
     struct netmetrics_interface *it;
@@ -898,7 +954,8 @@ START_TEST(test_render_partial_stats)
     assert_lacks(out, "netmetrics_interface_carrier");
     assert_lacks(out, "netmetrics_interface_address_info");
     assert_has(out, "netmetrics_interface_info{device=\"ppp0\",ifindex=\"3\","
-                    "mac=\"\",operstate=\"unknown\",kind=\"\"} 1\n");
+                    "mac=\"\",operstate=\"unknown\",kind=\"\",type=\"other\","
+                    "duplex=\"unknown\",driver=\"\",master=\"\"} 1\n");
     assert_has(out, "{collector=\"links\"} 0.25\n");
 }
 END_TEST
@@ -919,10 +976,14 @@ END_TEST
 /* The renderer appends, and a warm buffer does not grow on a re-render. */
 START_TEST(test_render_appends_and_reuses)
 {
-    nm_scrape_info info = {NETMETRICS_OK, "netlink"};
+    nm_scrape_info info;
     char *first;
     size_t len, cap;
 
+    /* zeroed, so fields added to nm_scrape_info later stay off */
+    memset(&info, 0, sizeof info);
+    info.collect_status = NETMETRICS_OK;
+    info.backend = "netlink";
     nm_strbuf_puts(&buf, "# prefix\n");
     ck_assert_int_eq(nm_render_metrics(&buf, NM_FORMAT_TEXT, snap, &info), 0);
     ck_assert(strncmp(buf.data, "# prefix\n# HELP ", 16) == 0);
@@ -1047,6 +1108,7 @@ static Suite *render_suite(void)
     tcase_add_test(tc, test_render_collect_failed);
     tcase_add_test(tc, test_render_addresses_failed);
     tcase_add_test(tc, test_render_partial_stats);
+    tcase_add_test(tc, test_render_wireless_ssid_opt_in);
     tcase_add_test(tc, test_render_without_snapshot);
     tcase_add_test(tc, test_render_appends_and_reuses);
     tcase_add_test(tc, test_render_many);

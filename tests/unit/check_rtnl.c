@@ -674,6 +674,66 @@ START_TEST(test_link_bad_ifindex)
 }
 END_TEST
 
+/* The link details netlink carries: queue length, carrier changes,
+ * master, alias and the parent device (whose presence means a backing
+ * device); without them every one stays unknown. */
+START_TEST(test_link_details)
+{
+    struct netmetrics_interface it;
+    netmetrics_error err;
+    nb b;
+    size_t at;
+
+    nb_init(&b);
+    nb_msg(&b, RTM_NEWLINK, 0, TEST_SEQ);
+    nb_ifinfo(&b, 7, ARPHRD_ETHER_VALUE, 0);
+    nb_str(&b, IFLA_IFNAME, "port0");
+    nb_u32(&b, IFLA_TXQLEN, 1000);
+    nb_u32(&b, IFLA_CARRIER_CHANGES, 5);
+    nb_u32(&b, IFLA_MASTER, 3);
+    nb_str(&b, IFLA_IFALIAS, "uplink to rack 4");
+    nb_str(&b, IFLA_PARENT_DEV_NAME, "0000:00:03.0");
+    nb_str(&b, IFLA_PARENT_DEV_BUS_NAME, "pci");
+    nb_end(&b);
+    ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_OK);
+    ck_assert_uint_eq(it.txqlen, 1000);
+    ck_assert_uint_eq(it.carrier_changes, 5);
+    ck_assert_uint_eq(it.link_valid, NM_LINK_HAVE_TXQLEN | NM_LINK_HAVE_CARRIER_CHANGES);
+    ck_assert_int_eq(it.master_ifindex, 3);
+    ck_assert_str_eq(it.ifalias, "uplink to rack 4");
+    ck_assert_str_eq(it.parent_dev, "0000:00:03.0");
+    ck_assert_str_eq(it.parent_bus, "pci");
+    ck_assert_int_eq(it.has_device, 1);
+
+    nb_init(&b);
+    nb_link_min(&b, TEST_SEQ, 8, "veth0");
+    ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_OK);
+    ck_assert_uint_eq(it.link_valid, 0);
+    ck_assert_int_eq(it.master_ifindex, 0);
+    ck_assert_str_eq(it.ifalias, "");
+    ck_assert_int_eq(it.has_device, -1);
+
+    /* A short u32 is malformed; an unterminated alias costs only itself. */
+    nb_init(&b);
+    nb_msg(&b, RTM_NEWLINK, 0, TEST_SEQ);
+    nb_ifinfo(&b, 7, ARPHRD_ETHER_VALUE, 0);
+    nb_str(&b, IFLA_IFNAME, "port0");
+    nb_u8(&b, IFLA_TXQLEN, 1);
+    nb_end(&b);
+    ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_ERR_PARSE);
+    ck_assert_ptr_nonnull(strstr(err.message, "IFLA_TXQLEN"));
+    nb_init(&b);
+    nb_msg(&b, RTM_NEWLINK, 0, TEST_SEQ);
+    nb_ifinfo(&b, 7, ARPHRD_ETHER_VALUE, 0);
+    nb_str(&b, IFLA_IFNAME, "port0");
+    at = nb_attr(&b, IFLA_IFALIAS, "abcd", 4);
+    (void)at;
+    nb_end(&b);
+    ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_OK);
+    ck_assert_str_eq(it.ifalias, "abcd");
+}
+END_TEST
+
 START_TEST(test_linkinfo_malformed)
 {
     struct netmetrics_interface it;
@@ -1605,6 +1665,7 @@ static Suite *link_suite(void)
     tcase_add_test(tc, test_link_operstate_out_of_range);
     tcase_add_test(tc, test_link_truncated_ifinfomsg);
     tcase_add_test(tc, test_link_bad_ifindex);
+    tcase_add_test(tc, test_link_details);
     tcase_add_test(tc, test_linkinfo_malformed);
     suite_add_tcase(s, tc);
     return s;

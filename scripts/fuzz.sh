@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Builds and runs the libFuzzer targets of tests/fuzz/ (clang,
+# -fsanitize=fuzzer,address,undefined). The library and exporter code is
+# built once by configure + make in a build directory, with fuzzer
+# instrumentation; each target is then one small file linked against those
+# convenience libraries, so a parser added to the library is reachable
+# without touching this script's build logic.
+#
+# Adding a target: write tests/fuzz/fuzz_NAME.c (LLVMFuzzerTestOneInput),
+# put seeds in tests/fuzz/corpus/NAME/, and add NAME to TARGETS below.
+#
+# Usage: scripts/fuzz.sh [-t SECONDS] [-b BUILDDIR] [TARGET...]
+#   -t  run time per target (default $FUZZ_SECONDS or 20)
+#   -b  build directory (default build-fuzz/ in the source tree)
+#   -n  build only, do not run
+# Exits non-zero when a build fails or any target finds a crash, a leak, a
+# timeout or a failed check; the crashing input is kept under
+# BUILDDIR/artifacts/ and printed as a hex dump.
+set -euo pipefail
+
+TARGETS=(
+    rtnl_links
+    rtnl_addrs
+    procnetdev
+    sysfs
+    label_value
+    options
+)
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-20}
+BUILD=$ROOT/build-fuzz
+RUN=1
+while getopts "t:b:n" opt; do
+    case $opt in
+    t) SECONDS_PER_TARGET=$OPTARG ;;
+    b) BUILD=$OPTARG ;;
+    n) RUN=0 ;;
+    *) echo "usage: $0 [-t SECONDS] [-b BUILDDIR] [-n] [TARGET...]" >&2; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+[ "$#" -gt 0 ] && TARGETS=("$@")
+
+CC=${FUZZ_CC:-clang}
+SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
+if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n); int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }' |
+    "$CC" -x c -fsanitize=fuzzer,address,undefined -o /dev/null - 2>/dev/null; then
+    echo "fuzz: $CC cannot build libFuzzer targets (-fsanitize=fuzzer); skipped" >&2
+    exit 77
+fi
+
+# -- the library, instrumented ------------------------------------------------
+mkdir -p "$BUILD"
+if [ ! -f "$BUILD/config.status" ]; then
+    (cd "$BUILD" && "$ROOT/configure" -q CC="$CC" \
+        CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN" --disable-tests --disable-shared)
+fi
+make -C "$BUILD" -s -j"${JOBS:-2}" libnmcore.la libnmexporter.la
+
+INC=(-I"$BUILD" -I"$ROOT/src" -I"$ROOT/src/lib" -I"$ROOT/src/linux" -I"$ROOT/src/exporter"
+     -I"$ROOT/tests/fuzz")
+LIBS=("$BUILD/.libs/libnmexporter.a" "$BUILD/.libs/libnmcore.a"
+      $(pkg-config --libs libmicrohttpd) -lpthread -lm)
+mkdir -p "$BUILD/fuzz" "$BUILD/artifacts"
+for t in "${TARGETS[@]}"; do
+    src=$ROOT/tests/fuzz/fuzz_$t.c
+    [ -f "$src" ] || { echo "fuzz: no $src" >&2; exit 1; }
+    "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+        -fno-sanitize-recover=all "${INC[@]}" $(pkg-config --cflags libmicrohttpd) \
+        -o "$BUILD/fuzz/fuzz_$t" "$src" "$ROOT/tests/fuzz/fuzz_common.c" "${LIBS[@]}"
+done
+[ "$RUN" -eq 1 ] || exit 0
+
+# -- run ------------------------------------------------------------------------
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+failed=()
+printf '%-14s %12s %8s %s\n' target executions corpus result > "$BUILD/fuzz/summary.txt"
+for t in "${TARGETS[@]}"; do
+    # The seeds are read-only input; what the fuzzer learns goes to a scratch
+    # corpus in the build directory (kept between runs, so it grows).
+    work=$BUILD/fuzz/corpus-$t
+    seeds=$ROOT/tests/fuzz/corpus/$t
+    mkdir -p "$work"
+    [ -d "$seeds" ] || seeds=
+    log=$BUILD/fuzz/$t.log
+    echo "fuzz: $t for ${SECONDS_PER_TARGET}s"
+    rc=0
+    "$BUILD/fuzz/fuzz_$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 \
+        -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+        -artifact_prefix="$BUILD/artifacts/$t-" "$work" ${seeds:+"$seeds"} >"$log" 2>&1 || rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    corpus=$(ls "$work" | wc -l)
+    if [ "$rc" -ne 0 ]; then
+        result=FAILED
+        failed+=("$t")
+        tail -n 60 "$log"
+        for a in "$BUILD/artifacts/$t-"*; do
+            [ -f "$a" ] || continue
+            echo "---- reproducer $a"
+            od -A x -t x1z "$a" | head -n 40
+        done
+    else
+        result=ok
+    fi
+    printf '%-14s %12s %8s %s\n' "$t" "${execs:-?}" "$corpus" "$result" | tee -a "$BUILD/fuzz/summary.txt"
+done
+echo
+cat "$BUILD/fuzz/summary.txt"
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "fuzz: FAILED: ${failed[*]}" >&2
+    exit 1
+fi
+echo "fuzz: all ${#TARGETS[@]} targets ran clean"

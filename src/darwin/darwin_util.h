@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* macOS system-call helpers shared by the sysctl and netstat backends:
+ * the functional-type ioctl, classification of a filled interface, and the
+ * getifaddrs() view of flags and MACs. Compiled on macOS only. */
+#ifndef NM_DARWIN_UTIL_H
+#define NM_DARWIN_UTIL_H
+
+#include <stdint.h>
+
+#include "netmetrics.h"
+#include "snapshot.h"
+
+/* SIOCGIFFUNCTIONALTYPE on `sock` (an AF_INET datagram socket): an
+ * NM_DW_FUNC_* value, or -1 when the ioctl is missing or fails. */
+int nm_dw_functional_type(int sock, const char *name);
+
+/* Classifies iface (name, flags, link_type set) from the kernel's functional
+ * type, its IFT_* type and its name, and records the result so the
+ * portable rules agree (nm_dw_apply_type). ift is -1 when unknown. */
+void nm_dw_classify_iface(int sock, struct netmetrics_interface *iface, uint32_t bsd_flags,
+                          int ift);
+
+/* Per-interface facts from one getifaddrs() call, by name. */
+typedef struct nm_dw_ifa {
+    char name[NM_IFNAME_SIZE];
+    uint32_t bsd_flags;
+    int ift;               /* sdl_type, -1 when no AF_LINK entry */
+    uint8_t hwaddr_len;
+    uint8_t hwaddr[NM_HWADDR_MAX];
+} nm_dw_ifa;
+
+/* Fills a malloc'd array (*out, *count); free() it. SYSTEM / NO_MEMORY. */
+netmetrics_status nm_dw_ifa_list(nm_dw_ifa **out, size_t *count, netmetrics_error *err);
+const nm_dw_ifa *nm_dw_ifa_find(const nm_dw_ifa *list, size_t count, const char *name);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* The link-detail and wireless families: link speed, carrier changes,
+ * transmit queue length, the alias info series, and the wireless gauges
+ * (signal, noise, link quality, transmit bitrate, frequency) with the
+ * opt-in SSID/BSSID info series. Kept apart from render.c so the issue's
+ * families and their HELP text live together. */
+#ifndef NM_RENDER_LINK_H
+#define NM_RENDER_LINK_H
+
+#include <stddef.h>
+
+#include "expfmt.h"
+#include "netmetrics.h"
+
+/* Writes the families for the first n interfaces of snap. Series whose
+ * value is unknown (a down link's speed, a non-wireless interface's
+ * signal) are left out; a family with no series leaves no trace.
+ * with_ssid adds netmetrics_wireless_network_info. */
+void nm_render_link(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n, int with_ssid);
+
+/* The master's name for the interface_info "master" label: "" when none,
+ * the ifindex as text when the master is not in snap (another namespace).
+ * buf holds NM_RENDER_MASTER_SIZE bytes. */
+#define NM_RENDER_MASTER_SIZE 21
+const char *nm_render_master_name(const netmetrics_snapshot *snap,
+                                  const netmetrics_interface *iface, char *buf);
+
+#endif

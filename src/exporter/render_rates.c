@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* Speed gauges. The numbers come from nm_snapshot_rates (rates.c), the same
+ * maths the library's manager uses, and the totals from nm_rates_totals, so
+ * the exporter and `netmetrics` cannot disagree on what counts. This file
+ * only decides which series exist and how they are described; it computes
+ * nothing and must never emit a rate it was not given (a missing rate is an
+ * absent series, never a 0). */
+#include "config.h"
+
+#include <string.h>
+
+#include "render_rates.h"
+
+static const struct {
+    nm_rate_kind kind;
+    const char *name;
+    const char *help;
+} rate_defs[] = {
+    {NM_RATE_RX_BYTES, "netmetrics_receive_bytes_per_second",
+     "Download speed: rx_bytes delta between this scrape's interface snapshot and the "
+     "previous one, divided by the monotonic-clock time between them, in bytes per second. "
+     "Scrapes closer than --collector.speed.min-interval to the last snapshot reuse it."},
+    {NM_RATE_TX_BYTES, "netmetrics_transmit_bytes_per_second",
+     "Upload speed: tx_bytes delta between this scrape's interface snapshot and the "
+     "previous one, divided by the monotonic-clock time between them, in bytes per second. "
+     "Scrapes closer than --collector.speed.min-interval to the last snapshot reuse it."},
+    {NM_RATE_RX_PACKETS, "netmetrics_receive_packets_per_second",
+     "rx_packets delta between this scrape's interface snapshot and the previous one, "
+     "divided by the monotonic-clock time between them, in packets per second."},
+    {NM_RATE_TX_PACKETS, "netmetrics_transmit_packets_per_second",
+     "tx_packets delta between this scrape's interface snapshot and the previous one, "
+     "divided by the monotonic-clock time between them, in packets per second."},
+};
+
+void nm_render_rates(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                     const nm_rates *rates)
+{
+    double down, up;
+    size_t d, i;
+
+    if (!rates || !snap)
+        return;
+    for (d = 0; d < sizeof rate_defs / sizeof rate_defs[0]; d++) {
+        unsigned bit = 1u << rate_defs[d].kind;
+
+        nm_expfmt_family(w, rate_defs[d].name, NM_METRIC_GAUGE, rate_defs[d].help);
+        for (i = 0; i < n; i++) {
+            const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+            nm_label dev;
+
+            if (!(rates[i].valid & bit))
+                continue;
+            dev.name = "device";
+            dev.value = netmetrics_interface_name(iface);
+            dev.value_len = strlen(dev.value);
+            nm_expfmt_sample_double(w, &dev, 1, rates[i].value[rate_defs[d].kind]);
+        }
+    }
+
+    nm_rates_totals(snap, rates, &down, &up);
+    nm_expfmt_family(w, "netmetrics_total_receive_bytes_per_second", NM_METRIC_GAUGE,
+                     "Sum of netmetrics_receive_bytes_per_second over the interfaces that "
+                     "count: never loopback; virtual interfaces (veth, bridge, tun, ...) only "
+                     "when the machine has no physical one, so traffic is not counted twice.");
+    nm_expfmt_sample_double(w, NULL, 0, down);
+    nm_expfmt_family(w, "netmetrics_total_transmit_bytes_per_second", NM_METRIC_GAUGE,
+                     "Sum of netmetrics_transmit_bytes_per_second over the interfaces that "
+                     "count: never loopback; virtual interfaces (veth, bridge, tun, ...) only "
+                     "when the machine has no physical one, so traffic is not counted twice.");
+    nm_expfmt_sample_double(w, NULL, 0, up);
+}

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the exporter's speeds: the duration syntax of
+ * --collector.speed.min-interval, the min-interval rule, the speed families
+ * rendered from hand-built snapshot pairs (golden lines, absent series,
+ * the totals rule), and the scraper's snapshot swap and reuse driven
+ * through the procfs backend on a fixture tree. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "duration.h"
+#include "options.h"
+#include "rates.h"
+#include "render.h"
+#include "scrape.h"
+#include "snapshot.h"
+#include "strbuf.h"
+
+#define NS_PER_S 1000000000ull
+#define ARPHRD_ETHER_ 1
+#define ARPHRD_LOOPBACK_ 772
+#define BASIC NM_FIXTURES_DIR "/procfs/basic"
+
+/* ---------------------------------------------------------- durations -- */
+
+START_TEST(test_duration_good)
+{
+    static const struct {
+        const char *text;
+        uint64_t ns;
+    } cases[] = {
+        {"1s", NS_PER_S},           {"500ms", 500000000ull},  {"2.5s", 2500000000ull},
+        {"2", 2 * NS_PER_S},        {"0.25", 250000000ull},   {"0", 0},
+        {"0s", 0},                  {"1m30s", 90 * NS_PER_S}, {"1h", 3600 * NS_PER_S},
+        {"100us", 100000ull},       {"100\xc2\xb5s", 100000ull}, {"7ns", 7},
+        {".5s", 500000000ull},      {"1.5h", 5400 * NS_PER_S}, {"0.1s", 100000000ull},
+        {"1s500ms", 1500000000ull}, {"1.0000000009s", NS_PER_S}, /* below 1 ns: truncated */
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char why[128] = "";
+        uint64_t ns = 12345;
+
+        if (nm_duration_parse(cases[i].text, &ns, why, sizeof why) != 0)
+            ck_abort_msg("\"%s\" rejected: %s", cases[i].text, why);
+        ck_assert_msg(ns == cases[i].ns, "\"%s\" -> %llu, want %llu", cases[i].text,
+                      (unsigned long long)ns, (unsigned long long)cases[i].ns);
+    }
+}
+END_TEST
+
+START_TEST(test_duration_bad)
+{
+    static const char *const bad[] = {
+        "",    "-1s",   "+1s", "s",  "1x", "1 s", " 1s", "1s ", "1s2", "1..5s", ".s",
+        "1e3", "0x10s", "ms",  "1S", "99999999999999999999h", "5124096h", "1s-1s",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char why[128] = "";
+        uint64_t ns = 77;
+
+        ck_assert_msg(nm_duration_parse(bad[i], &ns, why, sizeof why) == -1,
+                      "\"%s\" accepted", bad[i]);
+        ck_assert_msg(why[0] != '\0', "no reason for \"%s\"", bad[i]);
+        ck_assert_uint_eq(ns, 77); /* untouched on failure */
+    }
+    ck_assert_int_eq(nm_duration_parse(NULL, NULL, NULL, 0), -1);
+}
+END_TEST
+
+START_TEST(test_duration_format)
+{
+    char buf[32];
+
+    ck_assert_str_eq(nm_duration_format(NS_PER_S, buf, sizeof buf), "1s");
+    ck_assert_str_eq(nm_duration_format(500000000ull, buf, sizeof buf), "500ms");
+    ck_assert_str_eq(nm_duration_format(2500000000ull, buf, sizeof buf), "2.5s");
+    ck_assert_str_eq(nm_duration_format(0, buf, sizeof buf), "0s");
+    ck_assert_str_eq(nm_duration_format(90 * NS_PER_S, buf, sizeof buf), "1m30s");
+    ck_assert_str_eq(nm_duration_format(3600 * NS_PER_S, buf, sizeof buf), "1h0m0s");
+    ck_assert_str_eq(nm_duration_format(1500, buf, sizeof buf), "1500ns");
+}
+END_TEST
+
+START_TEST(test_option_min_interval)
+{
+    char err[NM_OPTIONS_ERROR_MAX];
+    static char prog[] = "netmetrics_exporter", a_250ms[] = "--collector.speed.min-interval=250ms",
+                a_flag[] = "--collector.speed.min-interval", a_3[] = "3",
+                a_fast[] = "--collector.speed.min-interval=fast",
+                a_2h[] = "--collector.speed.min-interval=2h";
+    char *argv[3] = {prog, NULL, NULL};
+    nm_options o;
+
+    nm_options_init(&o);
+    ck_assert_uint_eq(o.speed_min_interval_ns, NS_PER_S);
+    argv[1] = a_250ms;
+    ck_assert_int_eq(nm_options_parse(&o, 2, argv, err, sizeof err), NM_OPTIONS_RUN);
+    ck_assert_uint_eq(o.speed_min_interval_ns, 250000000ull);
+    argv[1] = a_flag;
+    argv[2] = a_3;
+    ck_assert_int_eq(nm_options_parse(&o, 3, argv, err, sizeof err), NM_OPTIONS_RUN);
+    ck_assert_uint_eq(o.speed_min_interval_ns, 3 * NS_PER_S);
+    argv[1] = a_fast;
+    ck_assert_int_eq(nm_options_parse(&o, 2, argv, err, sizeof err), NM_OPTIONS_ERROR);
+    ck_assert_ptr_nonnull(strstr(err, "--collector.speed.min-interval"));
+    ck_assert_ptr_null(strchr(err, '\n'));
+    argv[1] = a_2h;
+    ck_assert_int_eq(nm_options_parse(&o, 2, argv, err, sizeof err), NM_OPTIONS_ERROR);
+    ck_assert_ptr_nonnull(strstr(err, "at most 1h"));
+}
+END_TEST
+
+/* -------------------------------------------------- the min-interval rule -- */
+
+START_TEST(test_should_reuse)
+{
+    /* now, last, min -> reuse */
+    ck_assert_int_eq(nm_scrape_should_reuse(10 * NS_PER_S, 10 * NS_PER_S, NS_PER_S), 1);
+    ck_assert_int_eq(nm_scrape_should_reuse(10 * NS_PER_S + NS_PER_S - 1, 10 * NS_PER_S,
+                                            NS_PER_S), 1);
+    ck_assert_int_eq(nm_scrape_should_reuse(11 * NS_PER_S, 10 * NS_PER_S, NS_PER_S), 0);
+    ck_assert_int_eq(nm_scrape_should_reuse(20 * NS_PER_S, 10 * NS_PER_S, NS_PER_S), 0);
+    /* 0 disables reuse */
+    ck_assert_int_eq(nm_scrape_should_reuse(10 * NS_PER_S, 10 * NS_PER_S, 0), 0);
+    /* a clock going backwards is no reason to trust the old snapshot */
+    ck_assert_int_eq(nm_scrape_should_reuse(9 * NS_PER_S, 10 * NS_PER_S, NS_PER_S), 0);
+    ck_assert_int_eq(nm_scrape_should_reuse(UINT64_MAX - 1, 0, UINT64_MAX), 1);
+    ck_assert_int_eq(nm_scrape_should_reuse(UINT64_MAX, 0, NS_PER_S), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rendering -- */
+
+static struct netmetrics_interface *put_if(netmetrics_snapshot *s, int ifindex, const char *name,
+                                           uint64_t rx_bytes, uint64_t tx_bytes)
+{
+    struct netmetrics_interface *i = nm_snapshot_add_interface(s);
+
+    ck_assert_ptr_nonnull(i);
+    i->ifindex = ifindex;
+    snprintf(i->name, sizeof i->name, "%s", name);
+    i->flags = NETMETRICS_FLAG_UP | NETMETRICS_FLAG_RUNNING;
+    i->link_type = ARPHRD_ETHER_;
+    i->stats[NETMETRICS_STAT_RX_BYTES] = rx_bytes;
+    i->stats[NETMETRICS_STAT_TX_BYTES] = tx_bytes;
+    i->stats[NETMETRICS_STAT_RX_PACKETS] = rx_bytes / 100;
+    i->stats[NETMETRICS_STAT_TX_PACKETS] = tx_bytes / 100;
+    i->stats_valid = (1u << NETMETRICS_STAT_RX_BYTES) | (1u << NETMETRICS_STAT_TX_BYTES) |
+                     (1u << NETMETRICS_STAT_RX_PACKETS) | (1u << NETMETRICS_STAT_TX_PACKETS);
+    return i;
+}
+
+static void put_lo(netmetrics_snapshot *s, uint64_t bytes)
+{
+    struct netmetrics_interface *i = put_if(s, 1, "lo", bytes, bytes);
+
+    i->flags |= NETMETRICS_FLAG_LOOPBACK;
+    i->link_type = ARPHRD_LOOPBACK_;
+}
+
+static void put_veth(netmetrics_snapshot *s, int ifindex, const char *name, uint64_t rx,
+                     uint64_t tx)
+{
+    struct netmetrics_interface *i = put_if(s, ifindex, name, rx, tx);
+
+    snprintf(i->kind, sizeof i->kind, "veth");
+}
+
+typedef struct pair {
+    netmetrics_snapshot *prev, *cur;
+    nm_rates rates[8];
+    nm_strbuf out;
+} pair;
+
+/* Two samples 2 s apart: lo 2000 B/s both ways, eth0 2000 down / 500 up,
+ * veth0 1000 down / 3000 up, "we\"ird\xff" (veth) re-created (new name at
+ * the same index: no rate), new0 only in the second sample (no rate).
+ * with_physical 0 leaves eth0 out, as inside a container. */
+static void pair_build(pair *p, int with_physical)
+{
+    memset(p, 0, sizeof *p);
+    p->prev = netmetrics_snapshot_new();
+    p->cur = netmetrics_snapshot_new();
+    ck_assert_ptr_nonnull(p->prev);
+    ck_assert_ptr_nonnull(p->cur);
+    p->prev->time_ns = 1 * NS_PER_S;
+    p->cur->time_ns = 3 * NS_PER_S;
+    put_lo(p->prev, 10000);
+    put_lo(p->cur, 14000);
+    if (with_physical) {
+        put_if(p->prev, 2, "eth0", 1000, 0);
+        put_if(p->cur, 2, "eth0", 5000, 1000);
+    }
+    put_veth(p->prev, 3, "veth0", 0, 0);
+    put_veth(p->cur, 3, "veth0", 2000, 6000);
+    put_veth(p->prev, 4, "old", 0, 0);
+    put_veth(p->cur, 4, "we\"ird\xff", 900, 900);
+    put_veth(p->cur, 5, "new0", 100, 100);
+    ck_assert_int_eq(nm_snapshot_finish(p->prev), 0);
+    ck_assert_int_eq(nm_snapshot_finish(p->cur), 0);
+    nm_snapshot_rates(p->prev, p->cur, p->rates);
+    nm_strbuf_init(&p->out);
+}
+
+static const char *pair_render(pair *p, nm_format fmt, int with_rates)
+{
+    nm_scrape_info info;
+
+    memset(&info, 0, sizeof info);
+    info.collect_status = NETMETRICS_OK;
+    info.backend = "netlink";
+    info.rates = with_rates ? p->rates : NULL;
+    nm_strbuf_reset(&p->out);
+    ck_assert_int_eq(nm_render_metrics(&p->out, fmt, p->cur, &info), 0);
+    ck_assert(!p->out.failed);
+    return p->out.data;
+}
+
+static void pair_free(pair *p)
+{
+    netmetrics_snapshot_free(p->prev);
+    netmetrics_snapshot_free(p->cur);
+    nm_strbuf_free(&p->out);
+}
+
+#define HAS(text, line) ck_assert_msg(strstr((text), (line)) != NULL, "missing: %s", (line))
+#define LACKS(text, frag) ck_assert_msg(strstr((text), (frag)) == NULL, "unexpected: %s", (frag))
+
+START_TEST(test_render_rates_golden)
+{
+    pair p;
+    const char *t;
+
+    pair_build(&p, 1);
+    t = pair_render(&p, NM_FORMAT_TEXT, 1);
+    HAS(t, "# HELP netmetrics_receive_bytes_per_second Download speed: rx_bytes delta between "
+           "this scrape's interface snapshot and the previous one, divided by the "
+           "monotonic-clock time between them, in bytes per second.");
+    HAS(t, "# TYPE netmetrics_receive_bytes_per_second gauge\n"
+           "netmetrics_receive_bytes_per_second{device=\"lo\"} 2000\n"
+           "netmetrics_receive_bytes_per_second{device=\"eth0\"} 2000\n"
+           "netmetrics_receive_bytes_per_second{device=\"veth0\"} 1000\n# HELP ");
+    HAS(t, "# TYPE netmetrics_transmit_bytes_per_second gauge\n"
+           "netmetrics_transmit_bytes_per_second{device=\"lo\"} 2000\n"
+           "netmetrics_transmit_bytes_per_second{device=\"eth0\"} 500\n"
+           "netmetrics_transmit_bytes_per_second{device=\"veth0\"} 3000\n# HELP ");
+    HAS(t, "# TYPE netmetrics_receive_packets_per_second gauge\n"
+           "netmetrics_receive_packets_per_second{device=\"lo\"} 20\n"
+           "netmetrics_receive_packets_per_second{device=\"eth0\"} 20\n"
+           "netmetrics_receive_packets_per_second{device=\"veth0\"} 10\n# HELP ");
+    HAS(t, "# TYPE netmetrics_transmit_packets_per_second gauge\n"
+           "netmetrics_transmit_packets_per_second{device=\"lo\"} 20\n"
+           "netmetrics_transmit_packets_per_second{device=\"eth0\"} 5\n"
+           "netmetrics_transmit_packets_per_second{device=\"veth0\"} 30\n# HELP ");
+    /* with a physical interface: eth0 alone counts (no loopback, no veth) */
+    HAS(t, "# TYPE netmetrics_total_receive_bytes_per_second gauge\n"
+           "netmetrics_total_receive_bytes_per_second 2000\n");
+    HAS(t, "# TYPE netmetrics_total_transmit_bytes_per_second gauge\n"
+           "netmetrics_total_transmit_bytes_per_second 500\n");
+    /* re-created and new interfaces have no speed series at all */
+    LACKS(t, "per_second{device=\"new0\"}");
+    LACKS(t, "per_second{device=\"we");
+    /* but their counters are there */
+    HAS(t, "netmetrics_receive_bytes_total{device=\"new0\"} 100\n");
+    HAS(t, "netmetrics_receive_bytes_total{device=\"we\\\"ird\\\\xff\"} 900\n");
+    pair_free(&p);
+}
+END_TEST
+
+START_TEST(test_render_rates_container)
+{
+    pair p;
+    const char *t;
+
+    /* no physical interface: the veth is the machine's way out and counts */
+    pair_build(&p, 0);
+    t = pair_render(&p, NM_FORMAT_TEXT, 1);
+    HAS(t, "\nnetmetrics_total_receive_bytes_per_second 1000\n");
+    HAS(t, "\nnetmetrics_total_transmit_bytes_per_second 3000\n");
+    pair_free(&p);
+}
+END_TEST
+
+START_TEST(test_render_rates_absent)
+{
+    pair p;
+    const char *t;
+
+    pair_build(&p, 1);
+    t = pair_render(&p, NM_FORMAT_TEXT, 0);
+    LACKS(t, "per_second");
+    HAS(t, "netmetrics_receive_bytes_total{device=\"eth0\"} 5000\n");
+    pair_free(&p);
+}
+END_TEST
+
+START_TEST(test_render_rates_fractional_openmetrics)
+{
+    pair p;
+    const char *t;
+
+    pair_build(&p, 1);
+    /* 4000 bytes over 3 s: a fraction, spelled so it reads back exactly */
+    p.cur->time_ns = 4 * NS_PER_S;
+    nm_snapshot_rates(p.prev, p.cur, p.rates);
+    t = pair_render(&p, NM_FORMAT_OPENMETRICS, 1);
+    HAS(t, "# TYPE netmetrics_receive_bytes_per_second gauge\n");
+    HAS(t, "netmetrics_receive_bytes_per_second{device=\"eth0\"} 1333.3333333333333\n");
+    HAS(t, "netmetrics_total_receive_bytes_per_second 1333.3333333333333\n");
+    ck_assert_ptr_nonnull(strstr(t, "# EOF\n"));
+    ck_assert_str_eq(strstr(t, "# EOF\n"), "# EOF\n");
+    pair_free(&p);
+}
+END_TEST
+
+START_TEST(test_render_rates_reset)
+{
+    pair p;
+    const char *t;
+
+    pair_build(&p, 1);
+    /* eth0's counters went down (driver reset): no speed for it, and the
+     * totals hold what is left (nothing else counts) */
+    p.cur->ifaces[1].stats[NETMETRICS_STAT_RX_BYTES] = 10;
+    nm_snapshot_rates(p.prev, p.cur, p.rates);
+    t = pair_render(&p, NM_FORMAT_TEXT, 1);
+    LACKS(t, "per_second{device=\"eth0\"}");
+    HAS(t, "\nnetmetrics_total_receive_bytes_per_second 0\n");
+    HAS(t, "\nnetmetrics_total_transmit_bytes_per_second 0\n");
+    pair_free(&p);
+}
+END_TEST
+
+/* ---------------------------------------------------------- the scraper -- */
+
+static nm_scraper *fixture_scraper(uint64_t min_interval_ns)
+{
+    nm_scraper_config cfg;
+    nm_scraper *s = NULL;
+    netmetrics_error err;
+
+    memset(&cfg, 0, sizeof cfg);
+    netmetrics_collector_options_init(&cfg.collector);
+    cfg.collector.backend = NETMETRICS_BACKEND_PROCFS;
+    cfg.collector.proc_root = BASIC "/proc";
+    cfg.collector.sys_root = BASIC "/sys";
+    cfg.speed_min_interval_ns = min_interval_ns;
+    if (nm_scraper_new(&cfg, &s, &err) != NETMETRICS_OK)
+        ck_abort_msg("scraper: %s", err.message);
+    return s;
+}
+
+static char *scrape(nm_scraper *s)
+{
+    nm_strbuf b;
+
+    nm_strbuf_init(&b);
+    ck_assert_int_eq(nm_scraper_scrape(s, NM_FORMAT_TEXT, &b), 0);
+    ck_assert_ptr_nonnull(b.data);
+    return nm_strbuf_steal(&b, NULL);
+}
+
+START_TEST(test_scraper_first_then_rates)
+{
+    nm_scraper *s = fixture_scraper(0);
+    char *a, *b, *c;
+
+    a = scrape(s);
+    LACKS(a, "per_second"); /* one snapshot: no speeds yet */
+    HAS(a, "netmetrics_receive_bytes_total{device=\"eth0\"}");
+    b = scrape(s);
+    /* the fixture's counters do not move: speeds 0, present for each
+     * interface the fixture has, and totals */
+    HAS(b, "netmetrics_receive_bytes_per_second{device=\"eth0\"} 0\n");
+    HAS(b, "netmetrics_transmit_packets_per_second{device=\"lo\"} 0\n");
+    HAS(b, "\nnetmetrics_total_receive_bytes_per_second 0\n");
+    HAS(b, "\nnetmetrics_total_transmit_bytes_per_second 0\n");
+    c = scrape(s);
+    HAS(c, "\nnetmetrics_total_receive_bytes_per_second 0\n");
+    free(a);
+    free(b);
+    free(c);
+    nm_scraper_free(s);
+}
+END_TEST
+
+START_TEST(test_scraper_reuses_within_min_interval)
+{
+    nm_scraper *s = fixture_scraper(3600 * NS_PER_S);
+    char *a, *b;
+
+    a = scrape(s);
+    b = scrape(s);
+    /* the second scrape is the first snapshot again, byte for byte: same
+     * counters, same collection time, still no speeds */
+    ck_assert_str_eq(a, b);
+    LACKS(b, "per_second");
+    free(a);
+    free(b);
+    nm_scraper_free(s);
+}
+END_TEST
+
+START_TEST(test_scraper_failed_collection_keeps_baseline)
+{
+    nm_scraper_config cfg;
+    nm_scraper *s = NULL;
+    netmetrics_error err;
+    char *a;
+
+    /* a procfs root without net/dev: every collection fails, renders no
+     * interface and no speed, and the scraper survives it */
+    memset(&cfg, 0, sizeof cfg);
+    netmetrics_collector_options_init(&cfg.collector);
+    cfg.collector.backend = NETMETRICS_BACKEND_PROCFS;
+    cfg.collector.proc_root = NM_FIXTURES_DIR "/procfs/no-such-dir";
+    cfg.collector.sys_root = BASIC "/sys";
+    cfg.speed_min_interval_ns = 3600 * NS_PER_S;
+    if (nm_scraper_new(&cfg, &s, &err) != NETMETRICS_OK)
+        return; /* the backend refuses a missing root up front: nothing to scrape */
+    a = scrape(s);
+    LACKS(a, "per_second");
+    HAS(a, "netmetrics_scrape_collector_success{collector=\"links\"} 0\n");
+    free(a);
+    a = scrape(s); /* not reused: the last collection failed */
+    HAS(a, "netmetrics_scrape_collector_success{collector=\"links\"} 0\n");
+    free(a);
+    nm_scraper_free(s);
+}
+END_TEST
+
+static Suite *speeds_suite(void)
+{
+    Suite *s = suite_create("speeds");
+    TCase *tc = tcase_create("durations");
+
+    tcase_add_test(tc, test_duration_good);
+    tcase_add_test(tc, test_duration_bad);
+    tcase_add_test(tc, test_duration_format);
+    tcase_add_test(tc, test_option_min_interval);
+    tcase_add_test(tc, test_should_reuse);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("render");
+    tcase_add_test(tc, test_render_rates_golden);
+    tcase_add_test(tc, test_render_rates_container);
+    tcase_add_test(tc, test_render_rates_absent);
+    tcase_add_test(tc, test_render_rates_fractional_openmetrics);
+    tcase_add_test(tc, test_render_rates_reset);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("scraper");
+    tcase_add_test(tc, test_scraper_first_then_rates);
+    tcase_add_test(tc, test_scraper_reuses_within_min_interval);
+    tcase_add_test(tc, test_scraper_failed_collection_keeps_baseline);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(speeds_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
