@@ -37,11 +37,16 @@ const char nm_cli_usage[] =
     "                           with --watch, one JSON object per line\n"
     "  -i, --interface=NAME     only this interface (repeatable)\n"
     "  -b, --backend=BACKEND    auto, netlink or procfs (default auto)\n"
+    "      --path.procfs=DIR    procfs mount point (default /proc)\n"
+    "      --path.sysfs=DIR     sysfs mount point (default /sys)\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show the version and exit\n"
     "\n"
     "Sizes and speeds use steps of 1024 (1 KB = 1024 bytes). Bytes of an\n"
     "interface name that are not UTF-8 are shown as \\xNN. See netmetrics(1).\n";
+
+/* long-only options: codes outside the range of short option letters */
+enum { OPT_PROCFS = 256, OPT_SYSFS };
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 't'},
@@ -50,6 +55,8 @@ static const struct option long_opts[] = {
     {"json", no_argument, NULL, 'j'},
     {"interface", required_argument, NULL, 'i'},
     {"backend", required_argument, NULL, 'b'},
+    {"path.procfs", required_argument, NULL, OPT_PROCFS},
+    {"path.sysfs", required_argument, NULL, OPT_SYSFS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -140,6 +147,16 @@ nm_cli_result nm_cli_options_parse(nm_cli_options *opts, int argc, char *argv[],
             if (netmetrics_backend_parse(optarg, &opts->backend) != NETMETRICS_OK)
                 return fail(err, errsize, "--backend", optarg,
                             "must be one of auto, netlink, procfs");
+            break;
+        case OPT_PROCFS:
+        case OPT_SYSFS:
+            if (optarg[0] == '\0')
+                return fail(err, errsize, c == OPT_PROCFS ? "--path.procfs" : "--path.sysfs",
+                            optarg, "must be a directory");
+            if (c == OPT_PROCFS)
+                opts->proc_root = optarg;
+            else
+                opts->sys_root = optarg;
             break;
         case 'h':
             opts->help = 1;

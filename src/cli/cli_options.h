@@ -20,6 +20,8 @@ typedef struct nm_cli_options {
     int json;               /* --json */
     unsigned long count;    /* --count: reports in --watch mode, 0 = until interrupted */
     netmetrics_backend backend;
+    const char *proc_root;  /* --path.procfs, NULL = /proc (points into argv) */
+    const char *sys_root;   /* --path.sysfs, NULL = /sys */
     const char **ifaces;    /* --interface names, pointing into argv */
     size_t iface_count;
     int help, version;

@@ -56,6 +56,7 @@ static void json_interface(nm_strbuf *out, const netmetrics_iface *it)
     const char *name = netmetrics_iface_name(it), *mac = netmetrics_iface_mac_address(it);
     size_t a, naddr = netmetrics_iface_address_count(it);
     netmetrics_status st;
+    int dbm = 0;
     double v;
     int first = 1, afirst = 1;
 
@@ -108,6 +109,11 @@ static void json_interface(nm_strbuf *out, const netmetrics_iface *it)
     field_bool(out, "multicast", netmetrics_iface_supports_multicast(it), &first);
     field_bool(out, "broadcast", netmetrics_iface_supports_broadcast(it), &first);
     field_bool(out, "point_to_point", netmetrics_iface_is_point_to_point(it), &first);
+    key(out, "signal_dbm", &first);
+    if (netmetrics_iface_signal_strength(it, &dbm) == NETMETRICS_OK)
+        nm_strbuf_printf(out, "%d", dbm);
+    else
+        nm_strbuf_puts(out, "null");
     nm_strbuf_putc(out, '}');
 }
 

@@ -168,6 +168,8 @@ int main(int argc, char **argv)
     }
     netmetrics_collector_options_init(&co);
     co.backend = opts.backend;
+    co.proc_root = opts.proc_root;
+    co.sys_root = opts.sys_root;
     nm_error_clear(&nerr);
     if (netmetrics_manager_new(&co, &m, &nerr) != NETMETRICS_OK) {
         status = fail_status("cannot open the interface table", &nerr);

@@ -40,6 +40,7 @@ static void report_interface(nm_strbuf *out, const netmetrics_iface *it)
     uint64_t coll = netmetrics_iface_collisions(it);
     size_t a, naddr = netmetrics_iface_address_count(it);
     netmetrics_status st;
+    int dbm = 0;
     double speed;
 
     nm_strbuf_puts(out, "Interface: ");
@@ -87,6 +88,10 @@ static void report_interface(nm_strbuf *out, const netmetrics_iface *it)
     nm_strbuf_printf(out, "    Broadcast: %s\n", yes_no(netmetrics_iface_supports_broadcast(it)));
     nm_strbuf_printf(out, "    Point-to-point: %s\n",
                      yes_no(netmetrics_iface_is_point_to_point(it)));
+    /* the seed prints the signal of wireless interfaces when it is known */
+    if (netmetrics_iface_is_wireless(it) &&
+        netmetrics_iface_signal_strength(it, &dbm) == NETMETRICS_OK)
+        nm_strbuf_printf(out, "  Signal strength: %d dBm\n", dbm);
     nm_strbuf_putc(out, '\n');
 }
 

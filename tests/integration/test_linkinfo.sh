@@ -161,4 +161,37 @@ grep -q 'speed_bytes{device="eth1"}' "$FOUT" && fail "down eth1 has a speed" ||
 grep -q 'netmetrics_wireless_network_info' "$FOUT" &&
     fail "SSID info without the opt-in flag" || pass "no SSID info by default"
 
+# The CLI reads the same fixture through the library: types and the signal.
+: "${NM_CLI:=$top_builddir/src/netmetrics}"
+CLI_ARGS="--backend=procfs --path.procfs=$FX/proc --path.sysfs=$FX/sys --interval=50ms"
+if "$NM_CLI" $CLI_ARGS --json >"$NM_TMP/cli.json" 2>"$NM_TMP/cli.err"; then
+    if python3 - "$NM_TMP/cli.json" >"$NM_TMP/cli.check" 2>&1 <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+by = {i["name"]: i for i in doc["interfaces"]}
+want = {"wlan0": ("WiFi", True, -56), "wwan0": ("Cellular", False, None),
+        "eth0": ("Ethernet", False, None), "veth9": ("Virtual", False, None),
+        "lo": ("Loopback", False, None)}
+bad = []
+for name, (typ, wireless, dbm) in want.items():
+    i = by.get(name)
+    if i is None:
+        bad.append("%s missing" % name)
+    elif (i["type"], i["wireless"], i["signal_dbm"]) != (typ, wireless, dbm):
+        bad.append("%s: %r" % (name, (i["type"], i["wireless"], i["signal_dbm"])))
+print("; ".join(bad) or "ok")
+sys.exit(1 if bad else 0)
+PY
+    then
+        pass "CLI --json: fixture types and wlan0 signal -56 dBm"
+    else
+        fail "CLI --json on the fixture: $(cat "$NM_TMP/cli.check")"
+    fi
+else
+    fail "CLI on the fixture failed: $(cat "$NM_TMP/cli.err")"
+fi
+"$NM_CLI" $CLI_ARGS -i wlan0 >"$NM_TMP/cli.txt" 2>&1
+grep -q '^Interface: wlan0 (WiFi)$' "$NM_TMP/cli.txt" && grep -q '^  Signal strength: -56 dBm$' "$NM_TMP/cli.txt" &&
+    pass "CLI report: wlan0 (WiFi), signal -56 dBm" || fail "CLI report: $(cat "$NM_TMP/cli.txt")"
+
 nm_finish

@@ -422,7 +422,7 @@ START_TEST(test_json_golden)
         "\"receive_drops\":0,\"send_drops\":0,\"download_speed\":2097152.000,"
         "\"upload_speed\":1536.000,\"packet_receive_rate\":100.000,\"packet_send_rate\":4.000,"
         "\"addresses\":[\"198.18.0.1/24\"],\"loopback\":false,\"wireless\":false,"
-        "\"multicast\":true,\"broadcast\":true,\"point_to_point\":false}],"
+        "\"multicast\":true,\"broadcast\":true,\"point_to_point\":false,\"signal_dbm\":null}],"
         "\"total_download_speed\":2097152.000,\"total_upload_speed\":1536.000}\n");
     nm_cli_options_free(&o);
 
