@@ -164,7 +164,7 @@ trap 'log "interrupted"; exit 130' INT TERM
 # Optional tools come from Debian packages; without them the bench still
 # runs and says what it left out.
 install_optional() {
-    local want=() p status policy=/usr/sbin/policy-rc.d
+    local want=() p policy=/usr/sbin/policy-rc.d
     [ "$USE_NODE" -eq 1 ] && [ ! -x "$NODE_EXPORTER" ] && want+=(prometheus-node-exporter)
     [ "$CLIENT_KIND" != builtin ] && ! command -v wrk >/dev/null 2>&1 && want+=(wrk)
     [ "$CALLGRIND" -eq 1 ] && ! command -v valgrind >/dev/null 2>&1 && want+=(valgrind)
@@ -233,6 +233,14 @@ fi
 [ "$(head -c 4 "$EXPORTER" | od -An -c | tr -d ' ')" = '177ELF' ] ||
     die "$EXPORTER is not an ELF binary (a libtool wrapper?)"
 
+# Every scrape must collect, as it does when Prometheus scrapes every few
+# seconds: an exporter that reuses a snapshot younger than its speed
+# min-interval (default 1 s) would serve back-to-back bench scrapes from
+# that snapshot and measure only the rendering.
+if "$EXPORTER" --help 2>&1 | grep -q -- '--collector.speed.min-interval'; then
+    NM_EXTRA=(--collector.speed.min-interval=0 "${NM_EXTRA[@]}")
+fi
+
 # ---------------------------------------------------------------- helpers --
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -292,7 +300,7 @@ setup_ns() {
     fi
 }
 
-NM_PID= NE_PID=
+NM_PID='' NE_PID=''
 start_exporters() {
     ip netns exec "$NS" "$EXPORTER" --web.listen-address=127.0.0.1:$NM_PORT --web.max-connections=128 \
         --web.max-connections-per-ip=128 --log.level=warn "${NM_EXTRA[@]}" \
@@ -315,8 +323,9 @@ LABEL[nm]=netmetrics
 LABEL[ne]=node_exporter
 TAGS=()
 
-# Results, keyed "TAG,IFACES,what".
+# Results, keyed "TAG,IFACES,what"; NOTES: errors seen, for the report.
 declare -A R
+NOTES=()
 
 # Sequential latency batch: COUNT scrapes or SECONDS, whichever ends first.
 seq_batch() {
@@ -328,6 +337,8 @@ seq_batch() {
     R[$tag,$ifaces,ticks]=$((${R[$tag,$ifaces,ticks]:-0} + c1 - c0))
 }
 
+ifaces_text() { if [ "$1" -eq 1 ]; then echo "1 interface"; else echo "$1 interfaces"; fi; }
+
 # count, median, p99 (ms) and scrapes per second of busy time of a latency file (µs)
 lat_stats() {
     sort -g "$1" | awk '{ v[NR] = $1; s += $1 }
@@ -338,7 +349,7 @@ lat_stats() {
 
 # Concurrent batch of SECONDS; adds requests and seconds to the totals.
 conc_batch() {
-    local tag=$1 ifaces=$2 secs=$3 url out req el err
+    local tag=$1 ifaces=$2 secs=$3 url out req el err='' bad
     url="http://127.0.0.1:${PORT[$tag]}/metrics"
     if [ "$CLIENT_KIND" = wrk ]; then
         out=$(in_ns wrk -t2 -c"$CONC_CLIENTS" -d"${secs}s" --timeout 60s "$url" 2>&1) ||
@@ -349,15 +360,24 @@ conc_batch() {
                  else if (v ~ /m$/) { sub(/m$/, "", v); v *= 60 }
                  else sub(/s$/, "", v)
                  print v }' <<<"$out")
-        err=$(awk '/Socket errors|Non-2xx/ { print "yes"; exit }' <<<"$out")
+        # wrk counts error responses as requests: only 200s count here
+        bad=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
+        req=$((req - ${bad:-0}))
+        err=$(awk '/Socket errors|Non-2xx/ { sub(/^ */, ""); printf "%s; ", $0 }' <<<"$out")
     else
         out=$(in_ns "$CLIENT" -p "${PORT[$tag]}" -c "$CONC_CLIENTS" -d "$secs") ||
-            err=yes
+            err="$(sed -n 's/.*\(errors=[0-9]*\).*/\1/p' <<<"$out")"
         req=$(sed -n 's/.* requests=\([0-9]*\) .*/\1/p' <<<"$out")
         el=$(sed -n 's/.* seconds=\([0-9.]*\) .*/\1/p' <<<"$out")
     fi
-    [ -n "$req" ] && [ -n "$el" ] || die "${LABEL[$tag]}: cannot read the concurrent run's result: $out"
-    [ -n "${err:-}" ] && R[$tag,$ifaces,conc_errors]=yes
+    if [ -z "$req" ] || [ -z "$el" ]; then
+        die "${LABEL[$tag]}: cannot read the concurrent run's result: $out"
+    fi
+    if [ -n "${err:-}" ]; then
+        R[$tag,$ifaces,conc_errors]=yes
+        NOTES+=("${LABEL[$tag]}, $ifaces interfaces, $CONC_CLIENTS clients for ${secs} s: ${err%; }")
+        log "${LABEL[$tag]}: errors under $CONC_CLIENTS clients: ${err%; }"
+    fi
     R[$tag,$ifaces,conc_req]=$((${R[$tag,$ifaces,conc_req]:-0} + req))
     R[$tag,$ifaces,conc_sec]=$(awk -v a="${R[$tag,$ifaces,conc_sec]:-0}" -v b="$el" 'BEGIN { print a + b }')
 }
@@ -384,7 +404,7 @@ callgrind_ir() {
 # ---------------------------------------------------------- one size ------
 run_size() {
     local n=$1 ifaces=$(($1 * 2 + 1)) tag r s secs st m f rss0 rss1 done_n ir1 irn
-    log "--- $ifaces interfaces ($n veth pairs, $CONNECTIONS TCP connections)"
+    log "--- $(ifaces_text "$ifaces") ($n veth pairs, $CONNECTIONS TCP connections)"
     setup_ns "$n"
     start_exporters
     TAGS=(nm)
@@ -549,9 +569,13 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ELAPSED=$(($(date +%s) - START_TIME))
 
 # ----------------------------------------------------------------- report --
-fmt_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.0fx", a / b; else print "—" }'; }
+fmt_ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) { r = a / b
+        if (r < 10) printf "%.2gx", r; else printf "%.0fx", r } else print "—" }'
+}
 mib() { awk -v k="$1" 'BEGIN { if (k == "") print "—"; else printf "%.1f", k / 1024 }'; }
-yesno() { if awk -v c="$1" 'BEGIN { exit !(c) }'; then echo yes; else echo "**no**"; fi; }
+# yesno EXPR: "yes" when the awk expression EXPR (made of numbers) holds
+yesno() { if awk "BEGIN { exit !($1) }"; then echo yes; else echo "**no**"; fi; }
 val() { local v=${R[$1]:-}; echo "${v:-—}"; }
 
 report() {
@@ -615,6 +639,11 @@ report() {
             "$(val "nm,$ifaces,ir_first")" "$(val "nm,$ifaces,rss0")" "$(val "nm,$ifaces,rss1")" \
             "$(val "nm,$ifaces,flat_n")"
     done
+    if [ "${#NOTES[@]}" -gt 0 ]; then
+        echo
+        echo "Errors during the concurrent runs (their responses are not counted as scrapes):"
+        printf -- '- %s\n' "${NOTES[@]}"
+    fi
     targets
     [ -n "$PROFILE_FILE" ] && { echo; echo "Profile of the largest size: \`${PROFILE_FILE#"$SRC_DIR"/}\`."; }
     return 0
@@ -642,9 +671,9 @@ targets() {
         elif [ "${R[nm,$i,flat_n]}" -ge 10000 ]; then
             f=yes
         else
-            f="flat so far (fewer than 10,000 scrapes in ${FLAT_SECONDS} s)"
+            f="flat so far (fewer than 10,000 scrapes)"
         fi
-        rows+=("| $i interfaces: RSS flat over ${R[nm,$i,flat_n]} scrapes | ${d} kB growth | $f |")
+        rows+=("| $(ifaces_text "$i"): RSS flat over ${R[nm,$i,flat_n]} scrapes | ${d} kB growth | $f |")
     done
     [ "${#rows[@]}" -gt 0 ] || return 0
     echo

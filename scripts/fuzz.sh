@@ -8,10 +8,13 @@
 # without touching this script's build logic.
 #
 # Adding a target: write tests/fuzz/fuzz_NAME.c (LLVMFuzzerTestOneInput),
-# put seeds in tests/fuzz/corpus/NAME/, and add NAME to TARGETS below.
+# put seeds in tests/fuzz/corpus/NAME/, and add NAME to TARGETS below. Every
+# target links all the convenience libraries (core, exporter, CLI) and sees
+# every source directory's headers.
 #
-# Usage: scripts/fuzz.sh [-t SECONDS] [-b BUILDDIR] [TARGET...]
-#   -t  run time per target (default $FUZZ_SECONDS or 20)
+# Usage: scripts/fuzz.sh [-t SECONDS] [-b BUILDDIR] [-n] [TARGET...]
+#   -t  run time per target (default $FUZZ_SECONDS, else $FUZZ_BUDGET
+#       seconds (180) shared by the targets, at least 10 s each)
 #   -b  build directory (default build-fuzz/ in the source tree)
 #   -n  build only, do not run
 # Exits non-zero when a build fails or any target finds a crash, a leak, a
@@ -20,17 +23,26 @@
 set -euo pipefail
 
 TARGETS=(
-    rtnl_links
-    rtnl_addrs
-    procnetdev
-    sysfs
-    label_value
-    options
+    rtnl_links          # rtnetlink walker + RTM_NEWLINK
+    rtnl_addrs          # rtnetlink walker + RTM_NEWADDR
+    procnetdev          # /proc/net/dev
+    sysfs               # sysfs attribute values
+    uevent              # uevent, speed, duplex
+    procnetwireless     # /proc/net/wireless
+    nl80211             # generic netlink + nl80211
+    sockdiag            # sock_diag inet_diag dumps
+    proc_net_tcp        # /proc/net/{tcp,udp}{,6}
+    darwin_ifmsg        # macOS NET_RT_IFLIST2 walker
+    darwin_ifmib        # macOS ifmibdata
+    darwin_netstat      # macOS netstat -ibdn text
+    label_value         # exposition label escaping
+    options             # exporter command line
+    cli_options         # netmetrics CLI command line
 )
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-SECONDS_PER_TARGET=${FUZZ_SECONDS:-20}
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-}
 BUILD=$ROOT/build-fuzz
 RUN=1
 while getopts "t:b:n" opt; do
@@ -43,6 +55,10 @@ while getopts "t:b:n" opt; do
 done
 shift $((OPTIND - 1))
 [ "$#" -gt 0 ] && TARGETS=("$@")
+if [ -z "$SECONDS_PER_TARGET" ]; then
+    SECONDS_PER_TARGET=$(( ${FUZZ_BUDGET:-180} / ${#TARGETS[@]} ))
+    [ "$SECONDS_PER_TARGET" -ge 10 ] || SECONDS_PER_TARGET=10
+fi
 
 CC=${FUZZ_CC:-clang}
 SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all"
@@ -58,12 +74,23 @@ if [ ! -f "$BUILD/config.status" ]; then
     (cd "$BUILD" && "$ROOT/configure" -q CC="$CC" \
         CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN" --disable-tests --disable-shared)
 fi
-make -C "$BUILD" -s -j"${JOBS:-2}" libnmcore.la libnmexporter.la
+# Every convenience library the Makefile defines (read from the Makefile
+# itself, so a new one is picked up). Each embeds libnmcore; the linker
+# takes each object once, from the first archive that has it.
+make -C "$BUILD" -s Makefile >/dev/null   # regenerated first if Makefile.am changed
+LTLIBS=$(printf 'nm-print-libs:\n\t@echo $(noinst_LTLIBRARIES)\n' |
+    make -C "$BUILD" -s --no-print-directory -f Makefile -f - nm-print-libs | tail -n 1)
+make -C "$BUILD" -s -j"${JOBS:-2}" $LTLIBS
 
-INC=(-I"$BUILD" -I"$ROOT/src" -I"$ROOT/src/lib" -I"$ROOT/src/linux" -I"$ROOT/src/exporter"
-     -I"$ROOT/tests/fuzz")
-LIBS=("$BUILD/.libs/libnmexporter.a" "$BUILD/.libs/libnmcore.a"
-      $(pkg-config --libs libmicrohttpd) -lpthread -lm)
+INC=(-I"$BUILD" -I"$ROOT/tests/fuzz")
+for d in "$ROOT"/src "$ROOT"/src/*/; do
+    INC+=(-I"${d%/}")
+done
+LIBS=()
+for l in $LTLIBS; do
+    [ "$l" = libnmcore.la ] || LIBS+=("$BUILD/.libs/${l%.la}.a")
+done
+LIBS+=("$BUILD/.libs/libnmcore.a" $(pkg-config --libs libmicrohttpd) -lpthread -lm)
 mkdir -p "$BUILD/fuzz" "$BUILD/artifacts"
 for t in "${TARGETS[@]}"; do
     src=$ROOT/tests/fuzz/fuzz_$t.c
@@ -78,7 +105,7 @@ done
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 failed=()
-printf '%-14s %12s %8s %s\n' target executions corpus result > "$BUILD/fuzz/summary.txt"
+printf '%-16s %12s %8s %s\n' target executions corpus result > "$BUILD/fuzz/summary.txt"
 for t in "${TARGETS[@]}"; do
     # The seeds are read-only input; what the fuzzer learns goes to a scratch
     # corpus in the build directory (kept between runs, so it grows).
@@ -106,7 +133,7 @@ for t in "${TARGETS[@]}"; do
     else
         result=ok
     fi
-    printf '%-14s %12s %8s %s\n' "$t" "${execs:-?}" "$corpus" "$result" | tee -a "$BUILD/fuzz/summary.txt"
+    printf '%-16s %12s %8s %s\n' "$t" "${execs:-?}" "$corpus" "$result" | tee -a "$BUILD/fuzz/summary.txt"
 done
 echo
 cat "$BUILD/fuzz/summary.txt"

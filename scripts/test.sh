@@ -110,12 +110,12 @@ fi
 if [ "$OS" = Darwin ]; then
     section "fuzz, scan-build, valgrind: Linux-only passes, skipped on macOS"
 else
-section "fuzz (libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-20} s per target) in build-fuzz/"
+section "fuzz (libFuzzer + ASan + UBSan, ${FUZZ_BUDGET:-180} s shared by the targets) in build-fuzz/"
 # Each parser's target runs for a bounded time from its seed corpus
 # (tests/fuzz/corpus/); any crash, leak, timeout or failed check fails CI.
 cd "$ROOT"
 rm -rf build-fuzz
-if ! FUZZ_SECONDS=${FUZZ_SECONDS:-20} bash scripts/fuzz.sh -b "$ROOT/build-fuzz"; then
+if ! FUZZ_BUDGET=${FUZZ_BUDGET:-180} bash scripts/fuzz.sh -b "$ROOT/build-fuzz"; then
     section "fuzz FAILED (reproducers in build-fuzz/artifacts/)"
     exit 1
 fi

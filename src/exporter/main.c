@@ -18,6 +18,7 @@
 #include "http.h"
 #include "log.h"
 #include "options.h"
+#include "privdrop.h"
 #include "scrape.h"
 #include "strbuf.h"
 
@@ -151,6 +152,17 @@ int main(int argc, char **argv)
                opts.listen_address, "err", nerr.message, (char *)NULL);
         nm_scraper_free(scraper);
         return 1;
+    }
+    /* Bound and collecting: root is no longer needed (--runas). */
+    if (opts.runas) {
+        if (nm_drop_privileges(opts.runas, err, sizeof err) != 0) {
+            nm_log(&log, NM_LOG_ERROR, "cannot drop privileges", "user", opts.runas, "err", err,
+                   (char *)NULL);
+            nm_http_stop(http);
+            nm_scraper_free(scraper);
+            return 1;
+        }
+        nm_log(&log, NM_LOG_INFO, "dropped privileges", "user", opts.runas, (char *)NULL);
     }
     snprintf(conns, sizeof conns, "%u", opts.max_connections);
     snprintf(per_ip, sizeof per_ip, "%u", opts.max_connections_per_ip);

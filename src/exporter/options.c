@@ -337,6 +337,25 @@ static void set_version(nm_options *o, int on)
     o->version = on;
 }
 
+/* A user name for --runas: what useradd accepts, roughly (no ':', '/',
+ * white space or control bytes), 1..255 bytes. Whether it exists is
+ * checked at start, where it can be looked up. */
+static int set_runas(nm_options *o, const char *value, char *why, size_t whysize)
+{
+    size_t i, n = strlen(value);
+
+    if (n == 0 || n > 255)
+        return why_set(why, whysize, "must be a user name of 1 to 255 bytes");
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)value[i];
+
+        if (c <= ' ' || c == 0x7f || c == ':' || c == '/')
+            return why_set(why, whysize, "must be a user name (no ':', '/', blanks)");
+    }
+    o->runas = value;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ table -- */
 
 static const flag_def flags[] = {
@@ -358,8 +377,8 @@ static const flag_def flags[] = {
      "auto is sysctl, falling back to netstat.",
      set_backend, NULL},
     {"collector.speed.min-interval", "DURATION", "1s",
-     "Scrapes closer than this to the last snapshot reuse it and its\n"
-     "speeds instead of collecting (several servers scraping at once).\n"
+     "Scrapes closer than this to the last speed computation show its\n"
+     "speeds; counters are always fresh (several servers scraping at once).\n"
      "Go-style duration (500ms, 1s, 2.5s) or plain seconds; 0 disables.",
      set_speed_min_interval, NULL},
     {"log.level", "LEVEL", "info", "Lowest level logged: debug, info, warn or error.", set_log_level,
@@ -395,6 +414,10 @@ static const flag_def flags[] = {
      "each associated wireless interface. Off by default: they reveal\n"
      "where the machine is.",
      NULL, set_wireless_ssid},
+    {"runas", "USER", NULL,
+     "When started as root: become USER (its uid and primary group, no\n"
+     "other group) once the port is bound; refuse to run if that fails.",
+     set_runas, NULL},
 };
 
 #define FLAG_COUNT (sizeof flags / sizeof flags[0])

@@ -53,6 +53,9 @@ typedef struct nm_options {
     int connections_endpoint;
     /* --collector.wireless.ssid (off): the SSID and BSSID info series. */
     int wireless_ssid;
+    /* --runas USER: become USER after binding when started as root; NULL
+     * (the default) stays as started. */
+    const char *runas;
 } nm_options;
 
 typedef enum nm_options_result {

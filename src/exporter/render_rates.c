@@ -19,11 +19,11 @@ static const struct {
     {NM_RATE_RX_BYTES, "netmetrics_receive_bytes_per_second",
      "Download speed: rx_bytes delta between this scrape's interface snapshot and the "
      "previous one, divided by the monotonic-clock time between them, in bytes per second. "
-     "Scrapes closer than --collector.speed.min-interval to the last snapshot reuse it."},
+     "Scrapes within --collector.speed.min-interval of the last computation show its speeds."},
     {NM_RATE_TX_BYTES, "netmetrics_transmit_bytes_per_second",
      "Upload speed: tx_bytes delta between this scrape's interface snapshot and the "
      "previous one, divided by the monotonic-clock time between them, in bytes per second. "
-     "Scrapes closer than --collector.speed.min-interval to the last snapshot reuse it."},
+     "Scrapes within --collector.speed.min-interval of the last computation show its speeds."},
     {NM_RATE_RX_PACKETS, "netmetrics_receive_packets_per_second",
      "rx_packets delta between this scrape's interface snapshot and the previous one, "
      "divided by the monotonic-clock time between them, in packets per second."},

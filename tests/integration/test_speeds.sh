@@ -12,8 +12,8 @@
 #  (c) its totals equal the sum of the per-interface speeds of the
 #      interfaces that count under the totals rule (here, with no physical
 #      interface: every one but lo);
-#  (d) within --collector.speed.min-interval a scrape reuses the last
-#      snapshot: counters and speeds identical while traffic flows;
+#  (d) within --collector.speed.min-interval a scrape shows fresh counters
+#      (they move while traffic flows) and the last computed speeds;
 #  (e) `netmetrics --json -i vA` parses as one JSON document and its
 #      upload_speed is within 10% of the kernel's rate over its run;
 #  (f) `netmetrics --watch --json -n 2` prints two JSON objects, one a line;
@@ -60,7 +60,7 @@ nm_track_pid $!
 
 nm_start_exporter "$A" speeds --collector.speed.min-interval=0
 PORT=$NM_EXPORTER_PORT
-nm_start_exporter "$A" reuse --collector.speed.min-interval=1h
+nm_start_exporter "$A" reuse --collector.speed.min-interval=1500ms
 PORT_REUSE=$NM_EXPORTER_PORT
 
 CHECK="$NM_TMP/speeds.py"
@@ -166,16 +166,24 @@ for fam, total in (("netmetrics_receive_bytes_per_second", "netmetrics_total_rec
     else:
         ok("%s = %.1f = sum over %s" % (total, got[0], sorted(d for d in kinds if counts(d))))
 
-# (d) min-interval 1h: the second scrape is the first snapshot again
+# (d) min-interval 1.5 s: a baseline, speeds 1.7 s later, then a scrape
+# 0.3 s after that: fresh counters, the same speeds
+scrape(PORT_REUSE)
+time.sleep(1.7)
 r1 = scrape(PORT_REUSE)
 time.sleep(0.3)
 r2 = scrape(PORT_REUSE)
 c1 = by_device(r1, "netmetrics_transmit_bytes_total").get("vA")
 c2 = by_device(r2, "netmetrics_transmit_bytes_total").get("vA")
-if c1 is None or c1 != c2:
-    bad("min-interval: counters moved between scrapes 0.3 s apart: %r -> %r" % (c1, c2))
+s1 = by_device(r1, "netmetrics_transmit_bytes_per_second").get("vA")
+s2 = by_device(r2, "netmetrics_transmit_bytes_per_second").get("vA")
+if c1 is None or c2 is None or c2 <= c1:
+    bad("min-interval: counters did not move between scrapes 0.3 s apart: %r -> %r" % (c1, c2))
+elif s1 is None or s1 <= 0 or s1 != s2:
+    bad("min-interval: speeds %r then %r; want the same, measured, speed" % (s1, s2))
 else:
-    ok("min-interval: a scrape within it reuses the snapshot (tx_bytes %d both times)" % c1)
+    ok("min-interval: fresh counters (%d -> %d), the last speed (%.0f B/s) both times"
+       % (c1, c2, s1))
 
 # (e) the CLI's --json speed, bracketed by the kernel's counters
 b0, t0 = sysfs("tx_bytes"), time.monotonic()

@@ -112,8 +112,10 @@ START_TEST(test_proc_ipv4)
     netmetrics_connections *l = new_list();
     const netmetrics_connection *c;
 
-    if (!little_endian())
+    if (!little_endian()) {
+        netmetrics_connections_free(l);
         return; /* the fixtures were written by a little-endian kernel */
+    }
     ck_assert_int_eq(parse_fixture("ipv4.txt", NETMETRICS_FAMILY_INET,
                                    NETMETRICS_CONN_PROTO_TCP, l), NETMETRICS_OK);
     ck_assert_uint_eq(l->count, 3);
@@ -145,8 +147,10 @@ START_TEST(test_proc_ipv6_mapped)
 {
     netmetrics_connections *l = new_list();
 
-    if (!little_endian())
+    if (!little_endian()) {
+        netmetrics_connections_free(l);
         return;
+    }
     ck_assert_int_eq(parse_fixture("ipv6_mapped.txt", NETMETRICS_FAMILY_INET6,
                                    NETMETRICS_CONN_PROTO_TCP, l), NETMETRICS_OK);
     ck_assert_uint_eq(l->count, 3);
@@ -195,8 +199,10 @@ START_TEST(test_proc_udp)
 {
     netmetrics_connections *l = new_list();
 
-    if (!little_endian())
+    if (!little_endian()) {
+        netmetrics_connections_free(l);
         return;
+    }
     ck_assert_int_eq(parse_fixture("udp.txt", NETMETRICS_FAMILY_INET,
                                    NETMETRICS_CONN_PROTO_UDP, l), NETMETRICS_OK);
     ck_assert_int_eq(parse_fixture("udp6.txt", NETMETRICS_FAMILY_INET6,

@@ -288,7 +288,8 @@ static void check_structure(const char *text, nm_format fmt)
     }
     if (fmt == NM_FORMAT_OPENMETRICS)
         ck_assert_msg(eof, "OpenMetrics output without # EOF");
-    qsort(series.v, series.n, sizeof *series.v, cmp_str);
+    if (series.n > 1) /* qsort wants a non-NULL array even for 0 items */
+        qsort(series.v, series.n, sizeof *series.v, cmp_str);
     for (i = 1; i < series.n; i++)
         ck_assert_msg(strcmp(series.v[i - 1], series.v[i]) != 0, "duplicate series %s",
                       series.v[i]);

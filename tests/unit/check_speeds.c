@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "duration.h"
 #include "options.h"
@@ -391,20 +394,99 @@ START_TEST(test_scraper_first_then_rates)
 }
 END_TEST
 
-START_TEST(test_scraper_reuses_within_min_interval)
+/* Writes a /proc/net/dev with eth0's rx bytes and, when with_veth, the
+ * veth row of the basic fixture. */
+static void write_dev(const char *root, unsigned long long eth0_rx, int with_veth)
 {
-    nm_scraper *s = fixture_scraper(3600 * NS_PER_S);
-    char *a, *b;
+    char path[512];
+    FILE *f;
 
-    a = scrape(s);
-    b = scrape(s);
-    /* the second scrape is the first snapshot again, byte for byte: same
-     * counters, same collection time, still no speeds */
-    ck_assert_str_eq(a, b);
-    LACKS(b, "per_second");
+    snprintf(path, sizeof path, "%s/net/dev", root);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("Inter-|   Receive                                                |  Transmit\n"
+          " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets "
+          "errs drop fifo colls carrier compressed\n"
+          "    lo: 100 1 0 0 0 0 0 0 100 1 0 0 0 0 0 0\n", f);
+    if (with_veth)
+        fputs("veth3f2a1b9: 70912 712 0 1 0 0 0 0 113407 955 0 0 0 0 0 0\n", f);
+    fprintf(f, "  eth0: %llu 100 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n", eth0_rx);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The line of `text` that starts with `prefix`, copied into buf. */
+static const char *line_of(const char *text, const char *prefix, char *buf, size_t size)
+{
+    const char *p = strstr(text, prefix);
+    size_t n;
+
+    ck_assert_msg(p != NULL, "no line %s", prefix);
+    n = strcspn(p, "\n");
+    ck_assert_uint_lt(n, size);
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+START_TEST(test_scraper_reuses_speeds_within_min_interval)
+{
+    nm_scraper_config cfg;
+    nm_scraper *s = NULL;
+    netmetrics_error err;
+    char root[] = "/tmp/nm-speeds-XXXXXX", dir[64], speed2[128], speed3[128], speed4[128];
+    char *a, *b, *c, *d;
+    const struct timespec wait = {1, 150000000}; /* past the 1 s min-interval */
+
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    snprintf(dir, sizeof dir, "%s/net", root);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    write_dev(root, 1000, 1);
+
+    memset(&cfg, 0, sizeof cfg);
+    netmetrics_collector_options_init(&cfg.collector);
+    cfg.collector.backend = NETMETRICS_BACKEND_PROCFS;
+    cfg.collector.proc_root = root;
+    cfg.collector.sys_root = BASIC "/sys";
+    cfg.speed_min_interval_ns = NS_PER_S;
+    if (nm_scraper_new(&cfg, &s, &err) != NETMETRICS_OK)
+        ck_abort_msg("scraper: %s", err.message);
+
+    a = scrape(s); /* the baseline: no speeds */
+    LACKS(a, "per_second");
+    nanosleep(&wait, NULL);
+    write_dev(root, 51000, 1);
+    b = scrape(s); /* 50000 bytes over ~1.15 s: speeds, a new baseline */
+    line_of(b, "netmetrics_receive_bytes_per_second{device=\"eth0\"} ", speed2, sizeof speed2);
+    ck_assert_msg(strcmp(speed2, "netmetrics_receive_bytes_per_second{device=\"eth0\"} 0") != 0,
+                  "no speed after the interval: %s", speed2);
+
+    /* Within the min-interval: fresh counters and interfaces, the last
+     * speeds; the veth that vanished has no series at all. */
+    write_dev(root, 99000, 0);
+    c = scrape(s);
+    HAS(c, "netmetrics_receive_bytes_total{device=\"eth0\"} 99000\n");
+    ck_assert_str_eq(line_of(c, "netmetrics_receive_bytes_per_second{device=\"eth0\"} ", speed3,
+                             sizeof speed3),
+                     speed2);
+    LACKS(c, "veth3f2a1b9");
+
+    /* After it: measured against the last baseline (51000 -> 99000). */
+    nanosleep(&wait, NULL);
+    d = scrape(s);
+    line_of(d, "netmetrics_receive_bytes_per_second{device=\"eth0\"} ", speed4, sizeof speed4);
+    ck_assert_str_ne(speed4, speed2);
+    LACKS(d, "veth3f2a1b9");
+
     free(a);
     free(b);
+    free(c);
+    free(d);
     nm_scraper_free(s);
+    snprintf(dir, sizeof dir, "%s/net/dev", root);
+    unlink(dir);
+    snprintf(dir, sizeof dir, "%s/net", root);
+    rmdir(dir);
+    rmdir(root);
 }
 END_TEST
 
@@ -458,7 +540,7 @@ static Suite *speeds_suite(void)
 
     tc = tcase_create("scraper");
     tcase_add_test(tc, test_scraper_first_then_rates);
-    tcase_add_test(tc, test_scraper_reuses_within_min_interval);
+    tcase_add_test(tc, test_scraper_reuses_speeds_within_min_interval);
     tcase_add_test(tc, test_scraper_failed_collection_keeps_baseline);
     suite_add_tcase(s, tc);
     return s;
