@@ -27,6 +27,7 @@ struct nm_scraper {
     /* Guarded by lock. */
     size_t last_size;            /* bytes rendered by the last good scrape */
     netmetrics_status last_status; /* to log when collection recovers */
+    netmetrics_status conn_last_status; /* likewise for connections */
     /* Speeds. Every scrape collects afresh into `spare`, so series always
      * show the interfaces of this instant. `snap` is the baseline: the last
      * collection speeds were computed at, with rates[i] belonging to its
@@ -130,6 +131,7 @@ netmetrics_status nm_scraper_new(const nm_scraper_config *cfg, nm_scraper **out,
     }
     s->log = cfg->log;
     s->last_status = NETMETRICS_OK;
+    s->conn_last_status = NETMETRICS_OK;
     s->min_interval_ns = cfg->speed_min_interval_ns;
     s->conn = cfg->connections;
     s->wireless_ssid = cfg->wireless_ssid;
@@ -178,7 +180,7 @@ int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out)
     netmetrics_error err;
     nm_scrape_info info;
     const netmetrics_snapshot *shown;
-    netmetrics_status prev;
+    netmetrics_status prev, conn_prev;
     uint64_t t0, t1;
     size_t hint, rendered = 0;
     int rc;
@@ -223,6 +225,9 @@ int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out)
     }
     prev = s->last_status;
     s->last_status = info.collect_status;
+    conn_prev = s->conn_last_status;
+    if (info.connections)
+        s->conn_last_status = conn.status;
     pthread_mutex_unlock(&s->lock);
     t1 = nm_monotonic_ns();
 
@@ -233,9 +238,13 @@ int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out)
         nm_log(s->log, NM_LOG_INFO, "collection recovered", "backend", info.backend,
                (char *)NULL);
     }
-    if (info.connections && conn.status != NETMETRICS_OK)
+    /* A lasting failure (no sock_diag, no /proc/net/tcp) is said once,
+     * and its end too, not on every scrape. */
+    if (info.connections && conn.status != NETMETRICS_OK && conn_prev == NETMETRICS_OK)
         nm_log(s->log, NM_LOG_WARN, "connections collection failed", "status",
                netmetrics_status_string(conn.status), "err", cerr.message, (char *)NULL);
+    else if (info.connections && conn.status == NETMETRICS_OK && conn_prev != NETMETRICS_OK)
+        nm_log(s->log, NM_LOG_INFO, "connections collection recovered", (char *)NULL);
     if (rc != 0 || out->failed) {
         nm_log(s->log, NM_LOG_ERROR, "out of memory rendering metrics", (char *)NULL);
         return -1;

@@ -104,6 +104,14 @@ nm_start_exporter "" fixture --collector.backend=procfs --path.procfs="$ROOT/pro
     --path.sysfs="$ROOT/sys" --collector.speed.min-interval=0
 scrape_check good &&
     expect_value good "fixture root: links succeed" 1 netmetrics_scrape_collector_success collector=links
+# The fixture root has no /proc/net/tcp: the connections collector fails
+# alone, the scrape is still a 200 with every interface.
+expect_value good "no /proc/net/tcp*: connections success 0, the scrape still served" 0 \
+    netmetrics_scrape_collector_success collector=connections
+scrape_check good2
+n=$(grep -c 'msg="connections collection failed"' "$NM_TMP/exporter-fixture.log")
+[ "$n" -eq 1 ] && pass "a connections failure that lasts is logged once" ||
+    fail "connections failure logged $n times over two scrapes"
 
 # /proc/net/dev unreadable (a directory in its place: root reads any file).
 mv "$ROOT/proc/net/dev" "$ROOT/proc/net/dev.saved"
