@@ -344,23 +344,29 @@ static int nm_put_header(nm_expfmt *w)
  * by piece (name, each label at its worst-case escaped size, value), so
  * each label name is measured once; a failed reservation removes the
  * partial line, leaving only whole lines in the buffer. */
-static int nm_put_sample(nm_expfmt *w, const nm_label *labels, size_t nlabels, const char *val,
-                         size_t val_len)
+static int nm_put_sample(nm_expfmt *w, const nm_label_pre *pre, const nm_label *labels,
+                         size_t nlabels, const char *val, size_t val_len)
 {
     nm_strbuf *b = w->out;
-    size_t start, i;
+    size_t start, i, pre_len = pre ? pre->len : 0;
+    int any = pre_len > 0 || nlabels > 0;
     char *p;
 
     if (w->header_pending && nm_put_header(w) < 0)
         return -1;
     start = b->len;
-    if (nm_room(b, w->name_len + 1) < 0)
+    /* name, '{', the pre-escaped labels as they are */
+    if (pre_len > SIZE_MAX / 2 || nm_room(b, w->name_len + 1 + pre_len) < 0)
         return -1;
     p = b->data + b->len;
     memcpy(p, w->name, w->name_len);
     p += w->name_len;
-    if (nlabels)
+    if (any)
         *p++ = '{';
+    if (pre_len) {
+        memcpy(p, pre->text, pre_len);
+        p += pre_len;
+    }
     b->len = (size_t)(p - b->data);
 
     for (i = 0; i < nlabels; i++) {
@@ -371,7 +377,7 @@ static int nm_put_sample(nm_expfmt *w, const nm_label *labels, size_t nlabels, c
             nm_room(b, nlen + 4 + NM_EXPFMT_LABEL_VALUE_MAX(vlen)) < 0)
             goto fail;
         p = b->data + b->len;
-        if (i)
+        if (i || pre_len)
             *p++ = ',';
         memcpy(p, labels[i].name, nlen);
         p += nlen;
@@ -386,7 +392,7 @@ static int nm_put_sample(nm_expfmt *w, const nm_label *labels, size_t nlabels, c
     if (nm_room(b, 3 + val_len) < 0)
         goto fail;
     p = b->data + b->len;
-    if (nlabels)
+    if (any)
         *p++ = '}';
     *p++ = ' ';
     memcpy(p, val, val_len);
@@ -405,18 +411,38 @@ fail:
 
 int nm_expfmt_sample_u64(nm_expfmt *w, const nm_label *labels, size_t nlabels, uint64_t value)
 {
-    char buf[20];
-    char *start = nm_format_u64(buf + sizeof buf, value);
-
-    return nm_put_sample(w, labels, nlabels, start, (size_t)(buf + sizeof buf - start));
+    return nm_expfmt_sample_u64_pre(w, NULL, labels, nlabels, value);
 }
 
 int nm_expfmt_sample_double(nm_expfmt *w, const nm_label *labels, size_t nlabels, double value)
 {
+    return nm_expfmt_sample_double_pre(w, NULL, labels, nlabels, value);
+}
+
+int nm_expfmt_sample_u64_pre(nm_expfmt *w, const nm_label_pre *pre, const nm_label *labels,
+                             size_t nlabels, uint64_t value)
+{
+    char buf[20];
+    char *start = nm_format_u64(buf + sizeof buf, value);
+
+    return nm_put_sample(w, pre, labels, nlabels, start, (size_t)(buf + sizeof buf - start));
+}
+
+int nm_expfmt_sample_double_pre(nm_expfmt *w, const nm_label_pre *pre, const nm_label *labels,
+                                size_t nlabels, double value)
+{
     char buf[40];
     size_t n = nm_format_double(buf, sizeof buf, value);
 
-    return nm_put_sample(w, labels, nlabels, buf, n);
+    return nm_put_sample(w, pre, labels, nlabels, buf, n);
+}
+
+int nm_expfmt_put_label_pre(nm_strbuf *b, const char *name, const char *value, size_t len)
+{
+    if (nm_strbuf_puts(b, name) < 0 || nm_strbuf_append(b, "=\"", 2) < 0 ||
+        nm_expfmt_put_label_value(b, value, len) < 0)
+        return -1;
+    return nm_strbuf_putc(b, '"');
 }
 
 int nm_expfmt_finish(nm_expfmt *w)

@@ -36,6 +36,15 @@ typedef struct nm_label {
     size_t value_len;
 } nm_label;
 
+/* Labels already spelled for the wire: `name="escaped value"` pieces joined
+ * by commas, without braces (nm_expfmt_put_label_pre writes one). A series
+ * label shared by many samples, such as an interface's device, is escaped
+ * once per scrape this way instead of once per sample. */
+typedef struct nm_label_pre {
+    const char *text;
+    size_t len;
+} nm_label_pre;
+
 /* Writer state. Lives on the caller's stack; holds no memory of its own. */
 typedef struct nm_expfmt {
     nm_strbuf *out;
@@ -58,6 +67,17 @@ void nm_expfmt_family(nm_expfmt *w, const char *name, nm_metric_type type, const
  * buffer's `failed` flag is then set and later writes are no-ops). */
 int nm_expfmt_sample_u64(nm_expfmt *w, const nm_label *labels, size_t nlabels, uint64_t value);
 int nm_expfmt_sample_double(nm_expfmt *w, const nm_label *labels, size_t nlabels, double value);
+
+/* The same, with pre (may be NULL or empty) written verbatim as the first
+ * labels, before the escaped ones. */
+int nm_expfmt_sample_u64_pre(nm_expfmt *w, const nm_label_pre *pre, const nm_label *labels,
+                             size_t nlabels, uint64_t value);
+int nm_expfmt_sample_double_pre(nm_expfmt *w, const nm_label_pre *pre, const nm_label *labels,
+                                size_t nlabels, double value);
+
+/* Appends name="value" to b, the value escaped as for a sample, for use as
+ * (part of) an nm_label_pre. Returns 0, or -1 when out of memory. */
+int nm_expfmt_put_label_pre(nm_strbuf *b, const char *name, const char *value, size_t len);
 
 /* Ends the exposition ("# EOF" in OpenMetrics, nothing in text).
  * Returns 0, or -1 when the buffer failed at any point. */

@@ -14,6 +14,7 @@
 #include "render_rates.h"
 #include "render_link.h"
 #include "render_connections.h"
+#include "render_devices.h"
 
 /* Counters, in exposition order, one per netmetrics_stat. */
 static const struct nm_counter_def {
@@ -88,6 +89,38 @@ typedef struct nm_flag_table {
     size_t count;
 } nm_flag_table;
 
+/* netmetrics_interface_flag has a sample per interface and flag (twenty
+ * thousand at a thousand interfaces), so its labels are spelled ahead:
+ * `device="..."` from the device table and `,flag="NAME"` from here, put
+ * side by side in one buffer per interface. */
+#define NM_FLAG_FRAG_MAX 48
+/* device="" around a 15-byte name, each byte escaped to 5: 84 bytes;
+ * a longer fragment takes the plain path */
+#define NM_DEV_FRAG_MAX 128
+typedef struct nm_flag_frags {
+    char text[32][NM_FLAG_FRAG_MAX];
+    size_t len[32]; /* 0: did not fit, use the plain label */
+} nm_flag_frags;
+
+static void nm_flag_frags_fill(nm_flag_frags *fr, const nm_flag_table *t)
+{
+    nm_strbuf tmp;
+    size_t f;
+
+    nm_strbuf_init(&tmp);
+    for (f = 0; f < t->count; f++) {
+        nm_strbuf_reset(&tmp);
+        fr->len[f] = 0;
+        if (nm_strbuf_putc(&tmp, ',') < 0 ||
+            nm_expfmt_put_label_pre(&tmp, "flag", t->name[f], t->len[f]) < 0 ||
+            tmp.len > NM_FLAG_FRAG_MAX)
+            continue;
+        memcpy(fr->text[f], tmp.data, tmp.len);
+        fr->len[f] = tmp.len;
+    }
+    nm_strbuf_free(&tmp);
+}
+
 static void nm_flag_table_fill(nm_flag_table *t)
 {
     unsigned i;
@@ -105,16 +138,6 @@ static void nm_flag_table_fill(nm_flag_table *t)
     }
 }
 
-static nm_label nm_device_label(const netmetrics_interface *iface)
-{
-    nm_label l;
-
-    l.name = "device";
-    l.value = netmetrics_interface_name(iface);
-    l.value_len = strlen(l.value);
-    return l;
-}
-
 static void nm_label_set(nm_label *l, const char *name, const char *value)
 {
     l->name = name;
@@ -122,7 +145,8 @@ static void nm_label_set(nm_label *l, const char *name, const char *value)
     l->value_len = strlen(value);
 }
 
-static void nm_render_counters(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+static void nm_render_counters(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                               const nm_devlabels *dl)
 {
     size_t c, i;
 
@@ -132,41 +156,42 @@ static void nm_render_counters(nm_expfmt *w, const netmetrics_snapshot *snap, si
         nm_expfmt_family(w, def->name, NM_METRIC_COUNTER, def->help);
         for (i = 0; i < n; i++) {
             const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-            nm_label dev;
             uint64_t v;
 
             if (netmetrics_interface_stat(iface, def->stat, &v) != NETMETRICS_OK)
                 continue;
-            dev = nm_device_label(iface);
-            nm_expfmt_sample_u64(w, &dev, 1, v);
+            nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0, v);
         }
     }
 }
 
 /* up, running: one bit of the flags each. */
 static void nm_render_flag_gauge(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                                 const char *name, const char *help, uint32_t flag)
+                                 const nm_devlabels *dl, const char *name, const char *help,
+                                 uint32_t flag)
 {
     size_t i;
 
     nm_expfmt_family(w, name, NM_METRIC_GAUGE, help);
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        nm_label dev = nm_device_label(iface);
 
-        nm_expfmt_sample_u64(w, &dev, 1, (netmetrics_interface_flags(iface) & flag) ? 1 : 0);
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0,
+                                 (netmetrics_interface_flags(iface) & flag) ? 1 : 0);
     }
 }
 
-static void nm_render_gauges(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+static void nm_render_gauges(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                             const nm_devlabels *dl)
 {
     nm_flag_table flags;
+    nm_flag_frags frags;
     size_t i, f;
 
-    nm_render_flag_gauge(w, snap, n, "netmetrics_interface_up",
+    nm_render_flag_gauge(w, snap, n, dl, "netmetrics_interface_up",
                          "1 if the interface is administratively up (IFF_UP), else 0.",
                          NETMETRICS_FLAG_UP);
-    nm_render_flag_gauge(w, snap, n, "netmetrics_interface_running",
+    nm_render_flag_gauge(w, snap, n, dl, "netmetrics_interface_running",
                          "1 if the interface is operationally up (IFF_RUNNING), else 0.",
                          NETMETRICS_FLAG_RUNNING);
 
@@ -175,42 +200,55 @@ static void nm_render_gauges(nm_expfmt *w, const netmetrics_snapshot *snap, size
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
         int carrier = netmetrics_interface_carrier(iface);
-        nm_label dev;
 
         if (carrier < 0)
             continue;
-        dev = nm_device_label(iface);
-        nm_expfmt_sample_u64(w, &dev, 1, carrier ? 1 : 0);
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0, carrier ? 1 : 0);
     }
 
     nm_expfmt_family(w, "netmetrics_interface_mtu_bytes", NM_METRIC_GAUGE,
                      "Maximum transmission unit of the interface, in bytes.");
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        nm_label dev = nm_device_label(iface);
 
-        nm_expfmt_sample_u64(w, &dev, 1, netmetrics_interface_mtu(iface));
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0,
+                                 netmetrics_interface_mtu(iface));
     }
 
     nm_flag_table_fill(&flags);
+    nm_flag_frags_fill(&frags, &flags);
     nm_expfmt_family(w, "netmetrics_interface_flag", NM_METRIC_GAUGE,
                      "1 if the interface flag (IFF_*) named by the flag label is set, else 0.");
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
         uint32_t bits = netmetrics_interface_flags(iface);
-        nm_label l[2];
+        const nm_label_pre *dev = nm_devlabels_get(dl, i);
+        char both[NM_DEV_FRAG_MAX + NM_FLAG_FRAG_MAX];
+        nm_label_pre pre;
+        nm_label l;
 
-        l[0] = nm_device_label(iface);
-        l[1].name = "flag";
+        l.name = "flag";
+        pre.text = both;
+        if (dev->len <= NM_DEV_FRAG_MAX)
+            memcpy(both, dev->text, dev->len);
         for (f = 0; f < flags.count; f++) {
-            l[1].value = flags.name[f];
-            l[1].value_len = flags.len[f];
-            nm_expfmt_sample_u64(w, l, 2, (bits & flags.bit[f]) ? 1 : 0);
+            uint64_t v = (bits & flags.bit[f]) ? 1 : 0;
+
+            if (dev->len <= NM_DEV_FRAG_MAX && frags.len[f]) {
+                memcpy(both + dev->len, frags.text[f], frags.len[f]);
+                pre.len = dev->len + frags.len[f];
+                nm_expfmt_sample_u64_pre(w, &pre, NULL, 0, v);
+                continue;
+            }
+            l.value = flags.name[f];
+            l.value_len = flags.len[f];
+            nm_expfmt_sample_u64_pre(w, dev, &l, 1, v);
         }
     }
 }
 
-static void nm_render_interface_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+static void nm_render_interface_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                                     const nm_devlabels *dl)
 {
     size_t i;
 
@@ -222,28 +260,28 @@ static void nm_render_interface_info(nm_expfmt *w, const netmetrics_snapshot *sn
         /* 3 bytes per address byte; the snapshot keeps at most 32 */
         char mac[3 * 32];
         char master[NM_RENDER_MASTER_SIZE];
-        nm_label l[9];
+        nm_label l[8];
 
         nm_expfmt_int_text(ifindex, netmetrics_interface_index(iface));
         if (netmetrics_interface_hwaddr_string(iface, mac, sizeof mac) != NETMETRICS_OK)
             mac[0] = '\0';
-        l[0] = nm_device_label(iface);
-        nm_label_set(&l[1], "ifindex", ifindex);
-        nm_label_set(&l[2], "mac", mac);
-        nm_label_set(&l[3], "operstate",
+        nm_label_set(&l[0], "ifindex", ifindex);
+        nm_label_set(&l[1], "mac", mac);
+        nm_label_set(&l[2], "operstate",
                      netmetrics_operstate_string(netmetrics_interface_operstate(iface)));
-        nm_label_set(&l[4], "kind", netmetrics_interface_kind(iface));
-        nm_label_set(&l[5], "type",
+        nm_label_set(&l[3], "kind", netmetrics_interface_kind(iface));
+        nm_label_set(&l[4], "type",
                      netmetrics_interface_type_name(netmetrics_interface_type_get(iface)));
-        nm_label_set(&l[6], "duplex",
+        nm_label_set(&l[5], "duplex",
                      netmetrics_duplex_string(netmetrics_interface_duplex(iface)));
-        nm_label_set(&l[7], "driver", netmetrics_interface_driver(iface));
-        nm_label_set(&l[8], "master", nm_render_master_name(snap, iface, master));
-        nm_expfmt_sample_u64(w, l, 9, 1);
+        nm_label_set(&l[6], "driver", netmetrics_interface_driver(iface));
+        nm_label_set(&l[7], "master", nm_render_master_name(snap, iface, master));
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), l, 8, 1);
     }
 }
 
-static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                                   const nm_devlabels *dl)
 {
     size_t i, a;
 
@@ -257,7 +295,7 @@ static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap
             const netmetrics_address *addr = netmetrics_interface_address(iface, a);
             char text[46], prefix[NM_EXPFMT_INT_SIZE], scope_buf[4];
             const char *family;
-            nm_label l[5];
+            nm_label l[4];
 
             if (addr->family == NETMETRICS_FAMILY_INET)
                 family = "inet";
@@ -268,12 +306,11 @@ static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap
             if (netmetrics_address_format(addr, text, sizeof text) != NETMETRICS_OK)
                 continue;
             nm_expfmt_int_text(prefix, addr->prefix_length);
-            l[0] = nm_device_label(iface);
-            nm_label_set(&l[1], "family", family);
-            nm_label_set(&l[2], "address", text);
-            nm_label_set(&l[3], "prefix_length", prefix);
-            nm_label_set(&l[4], "scope", netmetrics_scope_string(addr->scope, scope_buf));
-            nm_expfmt_sample_u64(w, l, 5, 1);
+            nm_label_set(&l[0], "family", family);
+            nm_label_set(&l[1], "address", text);
+            nm_label_set(&l[2], "prefix_length", prefix);
+            nm_label_set(&l[3], "scope", netmetrics_scope_string(addr->scope, scope_buf));
+            nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), l, 4, 1);
         }
     }
 }
@@ -322,8 +359,9 @@ int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *
                       const nm_scrape_info *info)
 {
     nm_expfmt w;
+    nm_devlabels dl;
     const char *backend = NULL;
-    int collected;
+    int collected, rc;
     size_t n;
 
     /* Without info or a snapshot, say the collection failed rather than
@@ -336,16 +374,25 @@ int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *
         backend = netmetrics_snapshot_backend(snap);
 
     nm_expfmt_init(&w, out, fmt);
-    nm_render_counters(&w, snap, n);
-    nm_render_gauges(&w, snap, n);
-    nm_render_interface_info(&w, snap, n);
-    nm_render_address_info(&w, snap, n);
-    nm_render_link(&w, snap, n, info ? info->wireless_ssid : 0);
-    nm_render_rates(&w, snap, n, info ? info->rates : NULL);
+    /* every interface's device label, escaped once for all its families */
+    nm_devlabels_init(&dl);
+    if (nm_devlabels_build(&dl, snap, n) < 0) {
+        nm_devlabels_free(&dl);
+        out->failed = 1;
+        return -1;
+    }
+    nm_render_counters(&w, snap, n, &dl);
+    nm_render_gauges(&w, snap, n, &dl);
+    nm_render_interface_info(&w, snap, n, &dl);
+    nm_render_address_info(&w, snap, n, &dl);
+    nm_render_link(&w, snap, n, &dl, info ? info->wireless_ssid : 0);
+    nm_render_rates(&w, snap, n, &dl, info ? info->rates : NULL);
     if (nm_render_connections(&w, info ? info->connections : NULL) < 0)
         out->failed = 1;
     nm_render_self(&w, snap, collected, backend, info);
-    return nm_expfmt_finish(&w);
+    rc = nm_expfmt_finish(&w);
+    nm_devlabels_free(&dl);
+    return rc;
 }
 
 const char *nm_format_content_type(nm_format fmt)

@@ -7,16 +7,6 @@
 
 #include "render_link.h"
 
-static nm_label device_label(const netmetrics_interface *iface)
-{
-    nm_label l;
-
-    l.name = "device";
-    l.value = netmetrics_interface_name(iface);
-    l.value_len = strlen(l.value);
-    return l;
-}
-
 static void label_set(nm_label *l, const char *name, const char *value)
 {
     l->name = name;
@@ -40,7 +30,8 @@ const char *nm_render_master_name(const netmetrics_snapshot *snap,
     return buf;
 }
 
-static void render_details(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n)
+static void render_details(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                           const nm_devlabels *dl)
 {
     size_t i;
 
@@ -49,13 +40,11 @@ static void render_details(nm_expfmt *w, const netmetrics_snapshot *snap, size_t
                      "unknown (link down, no carrier, or a driver that reports none).");
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        nm_label dev;
         uint64_t v;
 
         if (netmetrics_interface_speed(iface, &v) != NETMETRICS_OK)
             continue;
-        dev = device_label(iface);
-        nm_expfmt_sample_u64(w, &dev, 1, v);
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0, v);
     }
 
     nm_expfmt_family(w, "netmetrics_interface_carrier_changes_total", NM_METRIC_COUNTER,
@@ -63,26 +52,22 @@ static void render_details(nm_expfmt *w, const netmetrics_snapshot *snap, size_t
                      "created (IFLA_CARRIER_CHANGES).");
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        nm_label dev;
         uint64_t v;
 
         if (netmetrics_interface_carrier_changes(iface, &v) != NETMETRICS_OK)
             continue;
-        dev = device_label(iface);
-        nm_expfmt_sample_u64(w, &dev, 1, v);
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0, v);
     }
 
     nm_expfmt_family(w, "netmetrics_interface_transmit_queue_length", NM_METRIC_GAUGE,
                      "Transmit queue length of the interface, in packets (IFLA_TXQLEN).");
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        nm_label dev;
         uint32_t v;
 
         if (netmetrics_interface_txqlen(iface, &v) != NETMETRICS_OK)
             continue;
-        dev = device_label(iface);
-        nm_expfmt_sample_u64(w, &dev, 1, v);
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0, v);
     }
 
     /* Free text that an administrator may change at any time: its own
@@ -93,13 +78,12 @@ static void render_details(nm_expfmt *w, const netmetrics_snapshot *snap, size_t
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
         const char *alias = netmetrics_interface_alias(iface);
-        nm_label l[2];
+        nm_label l;
 
         if (!alias[0])
             continue;
-        l[0] = device_label(iface);
-        label_set(&l[1], "alias", alias);
-        nm_expfmt_sample_u64(w, l, 2, 1);
+        label_set(&l, "alias", alias);
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), &l, 1, 1);
     }
 }
 
@@ -114,7 +98,8 @@ static double get_bitrate(const netmetrics_wireless *wl) { return (double)wl->tx
 static double get_freq(const netmetrics_wireless *wl) { return (double)wl->frequency_hz; }
 
 static void render_wireless_gauge(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                                  const char *name, const char *help, unsigned bit, wl_get get)
+                                  const nm_devlabels *dl, const char *name, const char *help,
+                                  unsigned bit, wl_get get)
 {
     size_t i;
 
@@ -122,34 +107,32 @@ static void render_wireless_gauge(nm_expfmt *w, const netmetrics_snapshot *snap,
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
         netmetrics_wireless wl;
-        nm_label dev;
 
         if (netmetrics_interface_wireless(iface, &wl) != NETMETRICS_OK || !(wl.valid & bit))
             continue;
-        dev = device_label(iface);
-        nm_expfmt_sample_double(w, &dev, 1, get(&wl));
+        nm_expfmt_sample_double_pre(w, nm_devlabels_get(dl, i), NULL, 0, get(&wl));
     }
 }
 
 static void render_wireless(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                            int with_ssid)
+                            const nm_devlabels *dl, int with_ssid)
 {
     size_t i;
 
-    render_wireless_gauge(w, snap, n, "netmetrics_wireless_signal_dbm",
+    render_wireless_gauge(w, snap, n, dl, "netmetrics_wireless_signal_dbm",
                           "Signal level of the associated access point, in dBm.",
                           NETMETRICS_WIRELESS_SIGNAL, get_signal);
-    render_wireless_gauge(w, snap, n, "netmetrics_wireless_noise_dbm",
+    render_wireless_gauge(w, snap, n, dl, "netmetrics_wireless_noise_dbm",
                           "Noise level on the channel in use, in dBm.",
                           NETMETRICS_WIRELESS_NOISE, get_noise);
-    render_wireless_gauge(w, snap, n, "netmetrics_wireless_link_quality_ratio",
+    render_wireless_gauge(w, snap, n, dl, "netmetrics_wireless_link_quality_ratio",
                           "Link quality from 0 to 1 (/proc/net/wireless quality over 70).",
                           NETMETRICS_WIRELESS_QUALITY, get_quality);
-    render_wireless_gauge(w, snap, n, "netmetrics_wireless_transmit_bitrate_bytes",
+    render_wireless_gauge(w, snap, n, dl, "netmetrics_wireless_transmit_bitrate_bytes",
                           "Bitrate of the last transmission to the access point, in bytes "
                           "per second.",
                           NETMETRICS_WIRELESS_BITRATE, get_bitrate);
-    render_wireless_gauge(w, snap, n, "netmetrics_wireless_frequency_hertz",
+    render_wireless_gauge(w, snap, n, dl, "netmetrics_wireless_frequency_hertz",
                           "Centre frequency of the channel in use, in hertz.",
                           NETMETRICS_WIRELESS_FREQUENCY, get_freq);
     if (!with_ssid)
@@ -162,7 +145,7 @@ static void render_wireless(nm_expfmt *w, const netmetrics_snapshot *snap, size_
         static const char hex[] = "0123456789abcdef";
         netmetrics_wireless wl;
         char bssid[18];
-        nm_label l[3];
+        nm_label l[2];
         size_t b;
 
         if (netmetrics_interface_wireless(iface, &wl) != NETMETRICS_OK ||
@@ -176,15 +159,15 @@ static void render_wireless(nm_expfmt *w, const netmetrics_snapshot *snap, size_
                 bssid[b * 3 + 2] = b < 5 ? ':' : '\0';
             }
         }
-        l[0] = device_label(iface);
-        label_set(&l[1], "ssid", (wl.valid & NETMETRICS_WIRELESS_SSID) ? wl.ssid : "");
-        label_set(&l[2], "bssid", bssid);
-        nm_expfmt_sample_u64(w, l, 3, 1);
+        label_set(&l[0], "ssid", (wl.valid & NETMETRICS_WIRELESS_SSID) ? wl.ssid : "");
+        label_set(&l[1], "bssid", bssid);
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), l, 2, 1);
     }
 }
 
-void nm_render_link(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n, int with_ssid)
+void nm_render_link(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                    const nm_devlabels *dl, int with_ssid)
 {
-    render_details(w, snap, n);
-    render_wireless(w, snap, n, with_ssid);
+    render_details(w, snap, n, dl);
+    render_wireless(w, snap, n, dl, with_ssid);
 }

@@ -11,12 +11,15 @@
 
 #include "expfmt.h"
 #include "netmetrics.h"
+#include "render_devices.h"
 
-/* Writes the families for the first n interfaces of snap. Series whose
+/* Writes the families for the first n interfaces of snap, each with its
+ * device label from dl. Series whose
  * value is unknown (a down link's speed, a non-wireless interface's
  * signal) are left out; a family with no series leaves no trace.
  * with_ssid adds netmetrics_wireless_network_info. */
-void nm_render_link(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n, int with_ssid);
+void nm_render_link(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                    const nm_devlabels *dl, int with_ssid);
 
 /* The master's name for the interface_info "master" label: "" when none,
  * the ifindex as text when the master is not in snap (another namespace).

@@ -33,7 +33,7 @@ static const struct {
 };
 
 void nm_render_rates(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                     const nm_rates *rates)
+                     const nm_devlabels *dl, const nm_rates *rates)
 {
     double down, up;
     size_t d, i;
@@ -45,15 +45,10 @@ void nm_render_rates(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
 
         nm_expfmt_family(w, rate_defs[d].name, NM_METRIC_GAUGE, rate_defs[d].help);
         for (i = 0; i < n; i++) {
-            const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-            nm_label dev;
-
             if (!(rates[i].valid & bit))
                 continue;
-            dev.name = "device";
-            dev.value = netmetrics_interface_name(iface);
-            dev.value_len = strlen(dev.value);
-            nm_expfmt_sample_double(w, &dev, 1, rates[i].value[rate_defs[d].kind]);
+            nm_expfmt_sample_double_pre(w, nm_devlabels_get(dl, i), NULL, 0,
+                                        rates[i].value[rate_defs[d].kind]);
         }
     }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "addrtext.h"
 #include "netmetrics.h"
 
 const char *netmetrics_version(void)
@@ -106,18 +107,22 @@ const char *netmetrics_part_name(netmetrics_part part)
 
 netmetrics_status netmetrics_address_format(const netmetrics_address *addr, char *buf, size_t size)
 {
-    int af;
+    char text[NM_ADDR_TEXT_SIZE];
+    size_t n;
 
     if (!addr || !buf)
         return NETMETRICS_ERR_INVALID;
+    /* addrtext.c spells what inet_ntop would, without its sprintf per
+     * IPv6 group; too small a buffer is refused, as inet_ntop does */
     if (addr->family == NETMETRICS_FAMILY_INET)
-        af = AF_INET;
+        n = nm_addr_text4(addr->bytes, text);
     else if (addr->family == NETMETRICS_FAMILY_INET6)
-        af = AF_INET6;
+        n = nm_addr_text6(addr->bytes, text);
     else
         return NETMETRICS_ERR_INVALID;
-    if (!inet_ntop(af, addr->bytes, buf, (socklen_t)(size > 0x7fffffff ? 0x7fffffff : size)))
+    if (n >= size)
         return NETMETRICS_ERR_INVALID;
+    memcpy(buf, text, n + 1);
     return NETMETRICS_OK;
 }
 

@@ -144,6 +144,24 @@ static int cmp_entry(const void *a, const void *b)
     return cmp_addr(&x->addr, &y->addr);
 }
 
+/* 1 when the table is already in order. The kernel dumps links in ifindex
+ * order, so the interface table normally needs no sort (qsort of a
+ * thousand large structs cost about half a million instructions a scrape
+ * even when it moved nothing). Non-strict order suffices: equal neighbours
+ * are what the duplicate pass below expects, and unsorted they keep the
+ * order they were added in, which a stable sort would keep too. */
+static int sorted_by(const void *base, size_t count, size_t size,
+                     int (*cmp)(const void *, const void *))
+{
+    const char *p = base;
+    size_t i;
+
+    for (i = 1; i < count; i++)
+        if (cmp(p + (i - 1) * size, p + i * size) > 0)
+            return 0;
+    return 1;
+}
+
 int nm_snapshot_finish(netmetrics_snapshot *snap)
 {
     size_t i, w, a, out;
@@ -151,7 +169,8 @@ int nm_snapshot_finish(netmetrics_snapshot *snap)
     if (snap->count > 1) {
         /* A dump never repeats an ifindex, but a backend stitched from
          * several sources might: keep one entry per ifindex. */
-        qsort(snap->ifaces, snap->count, sizeof *snap->ifaces, cmp_iface);
+        if (!sorted_by(snap->ifaces, snap->count, sizeof *snap->ifaces, cmp_iface))
+            qsort(snap->ifaces, snap->count, sizeof *snap->ifaces, cmp_iface);
         for (i = 1, w = 0; i < snap->count; i++) {
             if (snap->ifaces[i].ifindex == snap->ifaces[w].ifindex)
                 snap->ifaces[w] = snap->ifaces[i];
@@ -160,7 +179,8 @@ int nm_snapshot_finish(netmetrics_snapshot *snap)
         }
         snap->count = w + 1;
     }
-    if (snap->addr_count > 1)
+    if (snap->addr_count > 1 &&
+        !sorted_by(snap->entries, snap->addr_count, sizeof *snap->entries, cmp_entry))
         qsort(snap->entries, snap->addr_count, sizeof *snap->entries, cmp_entry);
 
     /* nm_snapshot_add_address grows addrs together with entries, so addrs
