@@ -1,55 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Escaping of interface names. The UTF-8 check follows the well-formed
- * byte sequences table of the Unicode standard (chapter 3), so overlong
- * forms and surrogates count as ill-formed, exactly as a strict JSON or
+/* Escaping of interface names for the terminal and JSON. Well-formedness
+ * comes from src/lib/utf8.c, shared with the exporter, so overlong forms
+ * and surrogates count as ill-formed exactly as a strict JSON or
  * Prometheus parser would see them. It never reads past len. */
 #include "config.h"
 
 #include "escape.h"
+#include "utf8.h"
 
 static const char hex[] = "0123456789abcdef";
-
-size_t nm_cli_utf8_len(const unsigned char *s, size_t len)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t n, i;
-
-    if (len == 0)
-        return 0;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    if (len < n)
-        return 0;
-    /* the second byte's range is narrower after E0, ED, F0 and F4 */
-    if (c == 0xe0)
-        lo = 0xa0;
-    else if (c == 0xed)
-        hi = 0x9f;
-    else if (c == 0xf0)
-        lo = 0x90;
-    else if (c == 0xf4)
-        hi = 0x8f;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < n; i++) {
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    }
-    return n;
-}
-
-static int is_hex(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 /* \xNN as text; in JSON the backslash itself is escaped. */
 static void put_xnn(nm_strbuf *b, unsigned char c, int json)
@@ -76,7 +35,8 @@ static int put_name(nm_strbuf *b, const char *str, size_t len, int json)
 
         if (c == '\\') {
             /* keep the mapping one-to-one: "\x41" as text is not byte 0x41 */
-            if (len - i > 3 && s[i + 1] == 'x' && is_hex(s[i + 2]) && is_hex(s[i + 3]))
+            if (len - i > 3 && s[i + 1] == 'x' && nm_is_hex_digit(s[i + 2]) &&
+                nm_is_hex_digit(s[i + 3]))
                 put_xnn(b, c, json);
             else
                 nm_strbuf_append(b, json ? "\\\\" : "\\", json ? 2 : 1);
@@ -101,7 +61,7 @@ static int put_name(nm_strbuf *b, const char *str, size_t len, int json)
             i++;
             continue;
         }
-        k = nm_cli_utf8_len(s + i, len - i);
+        k = nm_utf8_seq_len(s + i, len - i);
         if (k == 0) {
             put_xnn(b, c, json);
             i++;

@@ -24,9 +24,4 @@ int nm_cli_json_string(nm_strbuf *b, const char *s, size_t len);
  * too. Returns 0 or -1. */
 int nm_cli_text_string(nm_strbuf *b, const char *s, size_t len);
 
-/* Length of the well-formed UTF-8 sequence at s (at most len bytes): 1 to
- * 4, or 0 when s does not start one (stray continuation byte, overlong
- * form, surrogate, beyond U+10FFFF, or cut short). */
-size_t nm_cli_utf8_len(const unsigned char *s, size_t len);
-
 #endif

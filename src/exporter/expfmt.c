@@ -14,47 +14,9 @@
 #include <string.h>
 
 #include "expfmt.h"
+#include "utf8.h"
 
 static const char nm_hex[] = "0123456789abcdef";
-
-/* Length of the well-formed UTF-8 sequence starting at s (Unicode table
- * 3-7), or 0 when s[0] does not start one. The narrowed second-byte ranges
- * after E0, ED, F0 and F4 are what reject overlong forms, UTF-16
- * surrogates and code points above U+10FFFF. */
-static size_t nm_utf8_seq_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    unsigned lo = 0x80, hi = 0xbf;
-    size_t need, i;
-
-    if (c < 0x80)
-        return 1;
-    if (c < 0xc2) /* a continuation byte, or C0/C1: overlong by construction */
-        return 0;
-    if (c < 0xe0) {
-        need = 2;
-    } else if (c < 0xf0) {
-        need = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c < 0xf5) {
-        need = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else {
-        return 0;
-    }
-    if (n < need || s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < need; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return need;
-}
 
 /* 1 for a byte copied as it is: ASCII but backslash, double quote and
  * newline. Other control characters are valid UTF-8 and legal in a label
@@ -78,10 +40,6 @@ static const unsigned char nm_plain[256] = {
  * byte becomes the text \xNN, whose backslash is itself escaped, hence
  * five bytes on the wire; a literal backslash before "xNN" becomes \x5c
  * (also five bytes), so decoding is unambiguous. */
-static int nm_is_hex(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 static char *nm_put_escaped(char *p, const unsigned char *s, size_t len)
 {
@@ -102,7 +60,7 @@ static char *nm_put_escaped(char *p, const unsigned char *s, size_t len)
              * values stays one-to-one: no two interfaces share a series. */
             *p++ = '\\';
             *p++ = '\\';
-            if (len - i > 3 && s[i + 1] == 'x' && nm_is_hex(s[i + 2]) && nm_is_hex(s[i + 3])) {
+            if (len - i > 3 && s[i + 1] == 'x' && nm_is_hex_digit(s[i + 2]) && nm_is_hex_digit(s[i + 3])) {
                 *p++ = 'x';
                 *p++ = '5';
                 *p++ = 'c';

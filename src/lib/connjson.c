@@ -8,46 +8,9 @@
 #include <string.h>
 
 #include "connjson.h"
+#include "utf8.h"
 
 static const char hexdig[] = "0123456789abcdef";
-
-/* Length of the well-formed UTF-8 sequence at s (Unicode 3-7), else 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xbf;
-    size_t need, i;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        need = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        need = 3;
-    else if (c >= 0xf0 && c <= 0xf4)
-        need = 4;
-    else
-        return 0;
-    if (c == 0xe0)
-        lo = 0xa0;
-    else if (c == 0xed)
-        hi = 0x9f;
-    else if (c == 0xf0)
-        lo = 0x90;
-    else if (c == 0xf4)
-        hi = 0x8f;
-    if (n < need || s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < need; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    }
-    return need;
-}
-
-static int is_hex(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 int nm_json_put_string(nm_strbuf *b, const char *str, size_t len)
 {
@@ -63,7 +26,8 @@ int nm_json_put_string(nm_strbuf *b, const char *str, size_t len)
             /* JSON "\\" decodes to one backslash; add "x5c" when the
              * text after it would read as our own \xNN escape. */
             nm_strbuf_puts(b, "\\\\");
-            if (len - i > 3 && s[i + 1] == 'x' && is_hex(s[i + 2]) && is_hex(s[i + 3]))
+            if (len - i > 3 && s[i + 1] == 'x' && nm_is_hex_digit(s[i + 2]) &&
+                nm_is_hex_digit(s[i + 3]))
                 nm_strbuf_puts(b, "x5c");
             i++;
             continue;
@@ -81,7 +45,7 @@ int nm_json_put_string(nm_strbuf *b, const char *str, size_t len)
             i++;
             continue;
         }
-        k = utf8_len(s + i, len - i);
+        k = nm_utf8_seq_len(s + i, len - i);
         if (k == 0) {
             memcpy(esc, "\\\\x", 3);
             esc[3] = hexdig[c >> 4];

@@ -13,6 +13,7 @@
 
 #include "cli_options.h"
 #include "escape.h"
+#include "utf8.h"
 #include "json.h"
 #include "netmetrics.h"
 #include "nmerror.h"
@@ -113,13 +114,13 @@ END_TEST
 
 START_TEST(test_utf8_len)
 {
-    ck_assert_uint_eq(nm_cli_utf8_len((const unsigned char *)"a", 1), 1);
-    ck_assert_uint_eq(nm_cli_utf8_len((const unsigned char *)"\xc3\xa9", 2), 2);
-    ck_assert_uint_eq(nm_cli_utf8_len((const unsigned char *)"\xc3\xa9", 1), 0);
-    ck_assert_uint_eq(nm_cli_utf8_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
-    ck_assert_uint_eq(nm_cli_utf8_len((const unsigned char *)"\x80", 1), 0);
-    ck_assert_uint_eq(nm_cli_utf8_len((const unsigned char *)"\xe0\x80\x80", 3), 0);
-    ck_assert_uint_eq(nm_cli_utf8_len((const unsigned char *)"", 0), 0);
+    ck_assert_uint_eq(nm_utf8_seq_len((const unsigned char *)"a", 1), 1);
+    ck_assert_uint_eq(nm_utf8_seq_len((const unsigned char *)"\xc3\xa9", 2), 2);
+    ck_assert_uint_eq(nm_utf8_seq_len((const unsigned char *)"\xc3\xa9", 1), 0);
+    ck_assert_uint_eq(nm_utf8_seq_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
+    ck_assert_uint_eq(nm_utf8_seq_len((const unsigned char *)"\x80", 1), 0);
+    ck_assert_uint_eq(nm_utf8_seq_len((const unsigned char *)"\xe0\x80\x80", 3), 0);
+    ck_assert_uint_eq(nm_utf8_seq_len((const unsigned char *)"", 0), 0);
 }
 END_TEST
 
