@@ -196,6 +196,24 @@ elif mode == "table":
         ok("table shows ss state names")
     else:
         bad("table states: %s" % states)
+elif mode == "unprivileged":
+    # the CLI run as nobody: the root-owned holder's sockets are listed
+    # without a process, and the permission condition is said on stderr
+    text = open(sys.argv[3]).read().splitlines()
+    err = open(sys.argv[4]).read()
+    for e in exp["sockets"]:
+        if e["state"] != "listen":
+            continue
+        local = ("[%s]:%d" if e["family"] == "inet6" else "%s:%d") % (e["local"], e["lport"])
+        rows = [l for l in text if l.split()[:2] == ["tcp", "LISTEN"] and local in l.split()]
+        if len(rows) == 1 and "users:(" not in rows[0]:
+            ok("as nobody: listener %s listed without its process" % local)
+        else:
+            bad("as nobody: listener %s: %r" % (local, rows))
+    if "permission denied" in err:
+        ok("as nobody: the permission condition is reported")
+    else:
+        bad("as nobody: stderr %r lacks 'permission denied'" % err)
 elif mode == "listening":
     text = open(sys.argv[3]).read().splitlines()[1:]
     states = set(l.split()[1] for l in text)
@@ -301,6 +319,11 @@ ip netns exec "$NS" "$NM_CLI" connections -tunap >"$NM_TMP/table.txt" || fail "-
 chk table "$NM_TMP/table.txt"
 ip netns exec "$NS" "$NM_CLI" connections -l -p >"$NM_TMP/listening.txt" || fail "-l failed"
 chk listening "$NM_TMP/listening.txt"
+if command -v runuser >/dev/null 2>&1; then
+    ip netns exec "$NS" runuser -u nobody -- "$NM_CLI" connections -l -p \
+        >"$NM_TMP/nobody.txt" 2>"$NM_TMP/nobody.err" || fail "-l -p as nobody failed"
+    chk unprivileged "$NM_TMP/nobody.txt" "$NM_TMP/nobody.err"
+fi
 "$NM_CLI" connections -q >/dev/null 2>"$NM_TMP/bad.err"
 rc=$?
 if [ $rc -eq 2 ] && [ "$(wc -l <"$NM_TMP/bad.err")" -eq 1 ]; then
