@@ -38,6 +38,7 @@ TARGETS=(
     label_value         # exposition label escaping
     options             # exporter command line
     cli_options         # netmetrics CLI command line
+    accept              # Accept / Accept-Encoding negotiation
 )
 
 cd "$(dirname "$0")/.."
@@ -90,7 +91,7 @@ LIBS=()
 for l in $LTLIBS; do
     [ "$l" = libnmcore.la ] || LIBS+=("$BUILD/.libs/${l%.la}.a")
 done
-LIBS+=("$BUILD/.libs/libnmcore.a" $(pkg-config --libs libmicrohttpd) -lpthread -lm)
+LIBS+=("$BUILD/.libs/libnmcore.a" $(pkg-config --libs libmicrohttpd zlib) -lpthread -lm)
 mkdir -p "$BUILD/fuzz" "$BUILD/artifacts"
 for t in "${TARGETS[@]}"; do
     src=$ROOT/tests/fuzz/fuzz_$t.c

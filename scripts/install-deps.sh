@@ -8,9 +8,10 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential autoconf automake libtool pkg-config
-    libmicrohttpd-dev check libsubunit-dev
+    libmicrohttpd-dev check libsubunit-dev zlib1g-dev
     iproute2 curl python3 jq iputils-ping procps
     prometheus          # for promtool
+    python3-prometheus-client  # OpenMetrics parser for the tests
     clang valgrind man-db
     clang-tools         # for scan-build
 )

@@ -15,6 +15,7 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@
 
 #include <microhttpd.h>
 
+#include "accept.h"
+#include "gzip.h"
 #include "http.h"
 #include "nmerror.h"
 #include "render.h"
@@ -54,6 +57,11 @@ struct nm_http_server {
     struct MHD_Response *not_allowed; /* 405, with Allow */
     struct MHD_Response *has_body;    /* 413 */
     struct MHD_Response *failed;      /* 500 */
+    struct MHD_Response *ok;          /* 200 on /-/healthy and /-/ready */
+    /* One compressor for all threads: scrapes are serialized by the
+     * scraper anyway, and its buffer is reused from scrape to scrape. */
+    nm_gzip *gzip;
+    pthread_mutex_t gzip_lock;
     int connections_endpoint;
     nm_conn_config connections;
 };
@@ -283,7 +291,7 @@ static struct MHD_Response *landing_response(const char *telemetry_path, const c
 static void destroy_responses(nm_http_server *srv)
 {
     struct MHD_Response **all[] = {&srv->landing, &srv->not_found, &srv->not_allowed,
-                                   &srv->has_body, &srv->failed};
+                                   &srv->has_body, &srv->failed, &srv->ok};
     size_t i;
 
     for (i = 0; i < sizeof all / sizeof all[0]; i++) {
@@ -293,6 +301,15 @@ static void destroy_responses(nm_http_server *srv)
     }
 }
 
+/* Everything nm_http_start set up before the daemon. */
+static void free_server(nm_http_server *srv)
+{
+    destroy_responses(srv);
+    nm_gzip_free(srv->gzip);
+    pthread_mutex_destroy(&srv->gzip_lock);
+    free(srv);
+}
+
 static int create_responses(nm_http_server *srv)
 {
     srv->landing = landing_response(srv->telemetry_path, nm_scraper_backend(srv->scraper));
@@ -300,12 +317,14 @@ static int create_responses(nm_http_server *srv)
     srv->not_allowed = static_response("405 method not allowed\n", CONTENT_TYPE_TEXT);
     srv->has_body = static_response("413 request body not allowed\n", CONTENT_TYPE_TEXT);
     srv->failed = static_response("500 internal server error\n", CONTENT_TYPE_TEXT);
+    srv->ok = static_response("OK", CONTENT_TYPE_TEXT);
     if (srv->not_allowed &&
         MHD_add_response_header(srv->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES) {
         MHD_destroy_response(srv->not_allowed);
         srv->not_allowed = NULL;
     }
-    if (!srv->landing || !srv->not_found || !srv->not_allowed || !srv->has_body || !srv->failed)
+    if (!srv->landing || !srv->not_found || !srv->not_allowed || !srv->has_body || !srv->failed ||
+        !srv->ok)
         return -1;
     return 0;
 }
@@ -326,23 +345,65 @@ static enum MHD_Result respond(const nm_http_server *srv, struct MHD_Connection 
     return MHD_queue_response(conn, status, resp);
 }
 
+/* The value of request header name, with its length (0 and NULL when
+ * absent). */
+static const char *header_value(struct MHD_Connection *conn, const char *name, size_t *len)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+
+    *len = v ? strlen(v) : 0;
+    return v;
+}
+
+/* A response carrying data gzip-compressed, or NULL (then the caller sends
+ * it as is). MHD copies the compressed bytes, so the compressor's buffer is
+ * free again when the lock is released. */
+static struct MHD_Response *gzip_response(nm_http_server *srv, const char *data, size_t len)
+{
+    struct MHD_Response *resp = NULL;
+    const void *z;
+    size_t zlen;
+
+    if (!srv->gzip)
+        return NULL;
+    pthread_mutex_lock(&srv->gzip_lock);
+    if (nm_gzip_compress(srv->gzip, data, len, &z, &zlen) == 0) {
+        resp = MHD_create_response_from_buffer(zlen, (void *)(uintptr_t)z, MHD_RESPMEM_MUST_COPY);
+        if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip") !=
+                        MHD_YES) {
+            MHD_destroy_response(resp);
+            resp = NULL;
+        }
+    }
+    pthread_mutex_unlock(&srv->gzip_lock);
+    return resp;
+}
+
+/* The metrics: the format the Accept header asks for (accept.c), gzip when
+ * Accept-Encoding allows it. */
 static enum MHD_Result serve_metrics(nm_http_server *srv, struct MHD_Connection *conn,
                                      const char *method, const char *url)
 {
-    const nm_format fmt = NM_FORMAT_TEXT; /* OpenMetrics negotiation comes later */
-    struct MHD_Response *resp;
+    nm_format fmt;
+    struct MHD_Response *resp = NULL;
     enum MHD_Result ret;
     nm_strbuf out;
+    const char *hv;
     char *data;
-    size_t len;
+    size_t len, hlen;
 
+    hv = header_value(conn, MHD_HTTP_HEADER_ACCEPT, &hlen);
+    fmt = nm_accept_format(hv, hlen);
     nm_strbuf_init(&out);
     if (nm_scraper_scrape(srv->scraper, fmt, &out) < 0) {
         nm_strbuf_free(&out);
         return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
     }
     data = nm_strbuf_steal(&out, &len);
-    if (!data) {
+    hv = header_value(conn, MHD_HTTP_HEADER_ACCEPT_ENCODING, &hlen);
+    if (data && nm_accept_encoding_gzip(hv, hlen) && (resp = gzip_response(srv, data, len))) {
+        free(data);
+    } else if (!data) {
         /* nothing rendered, nothing allocated: an empty body */
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     } else {
@@ -353,8 +414,11 @@ static enum MHD_Result serve_metrics(nm_http_server *srv, struct MHD_Connection 
     }
     if (!resp)
         return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
+    /* Vary on every metrics answer, compressed or not, so a cache never
+     * hands a gzip body to a client that did not ask for one. */
     if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                nm_format_content_type(fmt)) != MHD_YES) {
+                                nm_format_content_type(fmt)) != MHD_YES ||
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept, Accept-Encoding") != MHD_YES) {
         MHD_destroy_response(resp);
         return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
     }
@@ -446,6 +510,10 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, co
         return serve_connections(srv, conn, method, url);
     if (strcmp(url, "/") == 0)
         return respond(srv, conn, method, url, MHD_HTTP_OK, srv->landing);
+    /* Ready as soon as we serve: the collector is open before the server
+     * starts, so both probes answer the same. */
+    if (strcmp(url, "/-/healthy") == 0 || strcmp(url, "/-/ready") == 0)
+        return respond(srv, conn, method, url, MHD_HTTP_OK, srv->ok);
     return respond(srv, conn, method, url, MHD_HTTP_NOT_FOUND, srv->not_found);
 }
 
@@ -480,15 +548,16 @@ netmetrics_status nm_http_start(const nm_http_config *cfg, nm_http_server **out,
     srv->telemetry_path = cfg->telemetry_path;
     srv->connections_endpoint = cfg->connections_endpoint;
     srv->connections = cfg->connections;
-    if (create_responses(srv) < 0) {
-        destroy_responses(srv);
-        free(srv);
+    /* Level 1: most of the size gain of gzip at a fraction of the CPU. */
+    srv->gzip = nm_gzip_new(1);
+    pthread_mutex_init(&srv->gzip_lock, NULL);
+    if (create_responses(srv) < 0 || !srv->gzip) {
+        free_server(srv);
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
     }
     st = open_listener(cfg, &fd, srv->address, sizeof srv->address, err);
     if (st != NETMETRICS_OK) {
-        destroy_responses(srv);
-        free(srv);
+        free_server(srv);
         return st;
     }
     if (fstat(fd, &fd_stat) < 0)
@@ -520,8 +589,7 @@ netmetrics_status nm_http_start(const nm_http_config *cfg, nm_http_server **out,
         MHD_OPTION_END);
     if (!srv->daemon) {
         close_if_same(fd, &fd_stat);
-        destroy_responses(srv);
-        free(srv);
+        free_server(srv);
         return nm_error_set(err, NETMETRICS_ERR_SYSTEM, 0,
                             "cannot start the HTTP server (libmicrohttpd %s)", MHD_get_version());
     }
@@ -541,8 +609,7 @@ void nm_http_stop(nm_http_server *srv)
     /* Joins MHD's threads and closes the listen socket we handed over. */
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
-    destroy_responses(srv);
-    free(srv);
+    free_server(srv);
 }
 
 const char *nm_http_library_version(void)
