@@ -80,6 +80,6 @@ measure() { # label args...
 
 echo "$(ip netns exec "$NS" ss -tanH state established | wc -l) established TCP sockets in $NS"
 measure off --no-collector.connections
-measure on
-measure on+processes --collector.connections.processes
-measure procfs-on --collector.backend=procfs
+measure on --collector.connections
+measure on+processes --collector.connections --collector.connections.processes
+measure procfs-on --collector.connections --collector.backend=procfs

@@ -382,13 +382,13 @@ conc_batch() {
     R[$tag,$ifaces,conc_sec]=$(awk -v a="${R[$tag,$ifaces,conc_sec]:-0}" -v b="$el" 'BEGIN { print a + b }')
 }
 
-# Instructions (Ir) callgrind counts inside nm_scraper_scrape for COUNT
+# Instructions (Ir) callgrind counts inside nm_scraper_acquire for COUNT
 # scrapes, in a fresh exporter under valgrind; the count goes to CG_IR
 # (empty when callgrind wrote none).
 CG_IR=
 callgrind_ir() {
     local count=$1 out="$TMP/callgrind.$1.out" pid
-    ip netns exec "$NS" valgrind --tool=callgrind --toggle-collect=nm_scraper_scrape \
+    ip netns exec "$NS" valgrind --tool=callgrind --toggle-collect=nm_scraper_acquire \
         --callgrind-out-file="$out" "$EXPORTER" --web.listen-address=127.0.0.1:$CG_PORT \
         --log.level=warn "${NM_EXTRA[@]}" </dev/null >"$TMP/cg.log" 2>&1 &
     pid=$!
@@ -537,7 +537,7 @@ profile_callgrind() {
     [ -n "$PROFILE_FILE" ] && [ -f "$f" ] && command -v callgrind_annotate >/dev/null 2>&1 || return 0
     {
         echo
-        echo "## callgrind: instructions by function, $((CG_SCRAPES + 1)) scrapes (nm_scraper_scrape only)"
+        echo "## callgrind: instructions by function, $((CG_SCRAPES + 1)) scrapes (nm_scraper_acquire only)"
         echo "### inclusive"
         # (sed, not head, ends these pipes: a reader that stops early would
         # kill the writer with SIGPIPE, which pipefail turns into a failure)
@@ -628,7 +628,7 @@ report() {
         fi
     done
     echo
-    echo "netmetrics alone: instructions per scrape (callgrind, inside \`nm_scraper_scrape\`, mean of"
+    echo "netmetrics alone: instructions per scrape (callgrind, inside \`nm_scraper_acquire\`, mean of"
     echo "$CG_SCRAPES scrapes after the first), and resident memory after the runs above vs after more scrapes."
     echo
     echo "| interfaces | Ir/scrape | Ir, first scrape | RSS before, kB | RSS after, kB | scrapes between |"

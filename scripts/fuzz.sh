@@ -25,6 +25,7 @@ set -euo pipefail
 TARGETS=(
     rtnl_links          # rtnetlink walker + RTM_NEWLINK
     rtnl_addrs          # rtnetlink walker + RTM_NEWADDR
+    rtnl_stats          # RTM_NEWSTATS + the link cache (stats merge, notifications)
     procnetdev          # /proc/net/dev
     sysfs               # sysfs attribute values
     uevent              # uevent, speed, duplex
@@ -35,10 +36,15 @@ TARGETS=(
     darwin_ifmsg        # macOS NET_RT_IFLIST2 walker
     darwin_ifmib        # macOS ifmibdata
     darwin_netstat      # macOS netstat -ibdn text
+    darwin_sockinfo     # macOS libproc socket_fdinfo + shared-socket table
     label_value         # exposition label escaping
     options             # exporter command line
+    devfilter           # --collector.device-include/-exclude, type-exclude
     cli_options         # netmetrics CLI command line
     accept              # Accept / Accept-Encoding negotiation
+    procself            # /proc/self/stat and /proc/stat btime
+    scrape_timeout      # X-Prometheus-Scrape-Timeout-Seconds
+    webconfig           # --web.config.file YAML
 )
 
 cd "$(dirname "$0")/.."
@@ -91,7 +97,8 @@ LIBS=()
 for l in $LTLIBS; do
     [ "$l" = libnmcore.la ] || LIBS+=("$BUILD/.libs/${l%.la}.a")
 done
-LIBS+=("$BUILD/.libs/libnmcore.a" $(pkg-config --libs libmicrohttpd zlib) -lpthread -lm)
+LIBS+=("$BUILD/.libs/libnmcore.a" $(pkg-config --libs libmicrohttpd zlib yaml-0.1 gnutls libxcrypt)
+    -lpthread -lm)
 mkdir -p "$BUILD/fuzz" "$BUILD/artifacts"
 for t in "${TARGETS[@]}"; do
     src=$ROOT/tests/fuzz/fuzz_$t.c

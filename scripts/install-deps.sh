@@ -10,10 +10,13 @@ PACKAGES=(
     build-essential autoconf automake libtool pkg-config
     libmicrohttpd-dev check libsubunit-dev zlib1g-dev
     iproute2 curl python3 jq iputils-ping procps
-    prometheus          # for promtool
+    prometheus          # promtool, and the server test_prometheus.sh runs
     python3-prometheus-client  # OpenMetrics parser for the tests
     clang valgrind man-db
     clang-tools         # for scan-build
+    libyaml-dev libgnutls28-dev libcrypt-dev  # --web.config.file: YAML, TLS, bcrypt
+    openssl             # test_webconfig.sh makes its CA and certificates
+    strace              # test_filters.sh: a disabled collector's part is not read
 )
 
 missing=()

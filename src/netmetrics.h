@@ -266,9 +266,14 @@ typedef struct netmetrics_collector_options {
     netmetrics_backend backend;
     const char *proc_root; /* NULL: "/proc" */
     const char *sys_root;  /* NULL: "/sys" */
+    /* Parts not to collect at all, as bits 1u << netmetrics_part: ADDRESSES
+     * and WIRELESS may be skipped (the links part always runs). A skipped
+     * part costs nothing; its status is NETMETRICS_ERR_NOT_AVAILABLE with
+     * the error "not collected". 0 (the default): collect every part. */
+    unsigned skip_parts;
 } netmetrics_collector_options;
 
-/* Defaults: AUTO, "/proc", "/sys". */
+/* Defaults: AUTO, "/proc", "/sys", every part. */
 void netmetrics_collector_options_init(netmetrics_collector_options *opts);
 
 /* Opens the backend (sockets, file roots). With AUTO, the native backend
@@ -289,7 +294,8 @@ const char *netmetrics_collector_backend(const netmetrics_collector *c);
 /* Where wireless statistics come from, decided when the collector was
  * opened: "nl80211" (the generic-netlink family exists; /proc/net/wireless
  * adds link quality when present), "proc" (no nl80211: /proc/net/wireless
- * only), or "" where the platform has neither. For a one-time log line. */
+ * only), "corewlan" (macOS built with CoreWLAN), or "" where the platform
+ * has none. For a one-time log line. */
 const char *netmetrics_collector_wireless_source(const netmetrics_collector *c);
 
 /* Fills `snap` with the current interface table, replacing its contents.
@@ -616,6 +622,14 @@ void netmetrics_monitor_stop(netmetrics_monitor *mon);
  * it runs only with NETMETRICS_CONN_PROCESSES. Seeing another user's
  * process needs root or CAP_SYS_PTRACE; without it such sockets keep every
  * other field and their owner_status says NETMETRICS_ERR_PERMISSION.
+ *
+ * On macOS one libproc walk over every process's socket descriptors gives
+ * the table and the owners together (a socket several processes hold is
+ * listed once, with the lowest pid); inode is 0. Without root, other
+ * users' processes cannot be walked: their sockets are missing from the
+ * table, and the list's owner_status says NETMETRICS_ERR_PERMISSION even
+ * without NETMETRICS_CONN_PROCESSES. The interface backend (SYSCTL,
+ * NETSTAT or AUTO) selects it; NETLINK and PROCFS are NOT_AVAILABLE there.
  */
 
 typedef enum netmetrics_conn_protocol {
@@ -710,7 +724,7 @@ void netmetrics_connections_free(netmetrics_connections *list);
 size_t netmetrics_connections_count(const netmetrics_connections *list);
 const netmetrics_connection *netmetrics_connections_get(const netmetrics_connections *list,
                                                         size_t i);
-/* Backend that produced the list ("netlink", "procfs"). */
+/* Backend that produced the list ("netlink", "procfs"; "libproc" on macOS). */
 const char *netmetrics_connections_backend(const netmetrics_connections *list);
 /* Lines or messages of the kernel's answer dropped as malformed. */
 size_t netmetrics_connections_malformed(const netmetrics_connections *list);

@@ -48,6 +48,13 @@ static int from_functional(int f, netmetrics_interface_type *out)
     }
 }
 
+int nm_dw_functional_decides(int f)
+{
+    netmetrics_interface_type t;
+
+    return from_functional(f, &t);
+}
+
 static int from_sc(const char *t, netmetrics_interface_type *out)
 {
     static const struct {
@@ -59,6 +66,7 @@ static int from_sc(const char *t, netmetrics_interface_type *out)
         {"Bridge", NETMETRICS_IFTYPE_VIRTUAL}, {"PPP", NETMETRICS_IFTYPE_VIRTUAL},
         {"IPSec", NETMETRICS_IFTYPE_VIRTUAL},  {"L2TP", NETMETRICS_IFTYPE_VIRTUAL},
         {"6to4", NETMETRICS_IFTYPE_VIRTUAL},   {"VPN", NETMETRICS_IFTYPE_VIRTUAL},
+        {"PPTP", NETMETRICS_IFTYPE_VIRTUAL},   {"IPv4", NETMETRICS_IFTYPE_VIRTUAL},
         {"Bluetooth", NETMETRICS_IFTYPE_OTHER}, {"FireWire", NETMETRICS_IFTYPE_OTHER},
         {"Modem", NETMETRICS_IFTYPE_OTHER},    {"Serial", NETMETRICS_IFTYPE_OTHER},
         {"IrDA", NETMETRICS_IFTYPE_OTHER},

@@ -26,6 +26,12 @@ typedef struct nm_dw_class_input {
 
 netmetrics_interface_type nm_dw_classify(const nm_dw_class_input *in);
 
+/* 1 when the functional type alone decides the class (loopback, Wi-Fi,
+ * AWDL, cellular, co-processor links); 0 for WIRED (bridges say it too),
+ * UNKNOWN, MANAGEMENT, -1 and values not known here, where the weaker
+ * sources are asked. */
+int nm_dw_functional_decides(int functional_type);
+
 /* 1 when name is one of the well-known virtual prefixes followed only by
  * digits ("utun3", "bridge100", "ap1"; not "apple0" or "utun"). */
 int nm_dw_virtual_name(const char *name);

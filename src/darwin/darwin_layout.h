@@ -2,13 +2,13 @@
 /* The byte layout of the macOS kernel structures netmetrics reads, written
  * down as offsets and sizes so the parsers that read them are plain portable
  * C: they run (and are tested) on Linux against buffers the tests build, and
- * on macOS against what sysctl returns. Every number here comes from the
- * xnu headers (net/if.h, net/if_var.h, net/if_mib.h, net/route.h,
- * net/if_dl.h, net/if_types.h); darwin_layout_check.c, compiled only on
- * macOS, asserts each one against the real headers with offsetof/sizeof, so
- * a mistake here cannot build there. Values are in host byte order (sysctl
- * hands out the kernel's own structures). Nothing here may include a system
- * header that only macOS has. */
+ * on macOS against what sysctl and libproc return. Every number here comes
+ * from the xnu headers (net/if.h, net/if_var.h, net/if_mib.h, net/route.h,
+ * net/if_dl.h, net/if_types.h, sys/proc_info.h); darwin_layout_check.c,
+ * compiled only on macOS, asserts each one against the real headers with
+ * offsetof/sizeof, so a mistake here cannot build there. Values are in host
+ * byte order (the kernel hands out its own structures). Nothing here may
+ * include a system header that only macOS has. */
 #ifndef NM_DARWIN_LAYOUT_H
 #define NM_DARWIN_LAYOUT_H
 
@@ -129,8 +129,102 @@
 #define NM_DW_FUNC_CELLULAR      5
 #define NM_DW_FUNC_INTCOPROC     6
 #define NM_DW_FUNC_COMPANIONLINK 7
+#define NM_DW_FUNC_MANAGEMENT    8  /* newer SDKs only */
 
 /* ifi_baudrate of 0xFFFFFFFF (or 0) means the driver does not know. */
 #define NM_DW_BAUDRATE_UNKNOWN 0xffffffffu
+
+/* --- struct socket_fdinfo (sys/proc_info.h): proc_pidfdinfo(pid, fd,
+ * PROC_PIDFDSOCKETINFO) -> a proc_fileinfo (24 bytes) then a socket_info.
+ * Natural alignment (no pragma pack); offsets from the start of
+ * socket_fdinfo. The in_sockinfo (SOCKINFO_IN) and tcp_sockinfo
+ * (SOCKINFO_TCP, which begins with an in_sockinfo) share soi_proto. */
+#define NM_DW_SFI_SIZE          792 /* PROC_PIDFDSOCKETINFO_SIZE */
+#define NM_DW_SFI_PSI_OFF       24  /* struct socket_info */
+#define NM_DW_SFI_SO_OFF        160 /* u64 soi_so: opaque id of the socket */
+#define NM_DW_SFI_TYPE_OFF      176 /* int soi_type: SOCK_* */
+#define NM_DW_SFI_PROTOCOL_OFF  180 /* int soi_protocol: IPPROTO_* */
+#define NM_DW_SFI_FAMILY_OFF    184 /* int soi_family: AF_* */
+#define NM_DW_SFI_STATE_OFF     192 /* short soi_state: SOI_S_* */
+#define NM_DW_SFI_QLEN_OFF      194 /* short soi_qlen: completed, unaccepted */
+#define NM_DW_SFI_QLIMIT_OFF    198 /* short soi_qlimit: listen backlog */
+#define NM_DW_SFI_RCV_CC_OFF    208 /* u32 soi_rcv.sbi_cc: bytes queued */
+#define NM_DW_SFI_SND_CC_OFF    232 /* u32 soi_snd.sbi_cc */
+#define NM_DW_SFI_KIND_OFF      256 /* int soi_kind: SOCKINFO_* */
+#define NM_DW_SFI_PROTO_OFF     264 /* soi_proto: in_sockinfo / tcp_sockinfo */
+#define NM_DW_SFI_FPORT_OFF     264 /* int insi_fport: network byte order */
+#define NM_DW_SFI_LPORT_OFF     268 /* int insi_lport: network byte order */
+#define NM_DW_SFI_VFLAG_OFF     288 /* u8 insi_vflag: INI_IPV4 | INI_IPV6 */
+#define NM_DW_SFI_FADDR_OFF     296 /* 16 bytes: in4in6_addr or in6_addr */
+#define NM_DW_SFI_LADDR_OFF     312
+#define NM_DW_SFI_TCP_STATE_OFF 344 /* int tcpsi_state: TSI_S_* */
+#define NM_DW_IN46_ADDR4_OFF    12  /* in4in6_addr: 3 pad words, then the IPv4 address */
+#define NM_DW_SOCKINFO_IN       1
+#define NM_DW_SOCKINFO_TCP      2
+#define NM_DW_INI_IPV4          0x1
+#define NM_DW_INI_IPV6          0x2
+#define NM_DW_SOI_S_ISCONNECTED 0x2
+#define NM_DW_AF_INET           2
+#define NM_DW_AF_INET6          30  /* not Linux's 10 */
+#define NM_DW_IPPROTO_TCP       6
+#define NM_DW_IPPROTO_UDP       17
+#define NM_DW_PROX_FDTYPE_SOCKET 2  /* proc_fdinfo.proc_fdtype of a socket */
+
+/* tcpsi_state: the BSD TCP states (TSI_S_*), not Linux's numbering. */
+#define NM_DW_TSI_S_CLOSED       0
+#define NM_DW_TSI_S_LISTEN       1
+#define NM_DW_TSI_S_SYN_SENT     2
+#define NM_DW_TSI_S_SYN_RECEIVED 3
+#define NM_DW_TSI_S_ESTABLISHED  4
+#define NM_DW_TSI_S_CLOSE_WAIT   5
+#define NM_DW_TSI_S_FIN_WAIT_1   6
+#define NM_DW_TSI_S_CLOSING      7
+#define NM_DW_TSI_S_LAST_ACK     8
+#define NM_DW_TSI_S_FIN_WAIT_2   9
+#define NM_DW_TSI_S_TIME_WAIT    10
+
+/* --- reading the fields: unaligned, host byte order --------------------- */
+#include <stdint.h>
+#include <string.h>
+
+static inline uint16_t nm_dw_rd16(const unsigned char *p)
+{
+    uint16_t v;
+
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline int16_t nm_dw_rd16s(const unsigned char *p)
+{
+    int16_t v;
+
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline uint32_t nm_dw_rd32(const unsigned char *p)
+{
+    uint32_t v;
+
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline int32_t nm_dw_rd32s(const unsigned char *p)
+{
+    int32_t v;
+
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline uint64_t nm_dw_rd64(const unsigned char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof v);
+    return v;
+}
 
 #endif

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/sysctl.h>
+#include <sys/proc_info.h>
+#include <netinet/in.h>
 #include <net/if.h>
 #include <net/if_dl.h>
 #include <net/if_mib.h>
@@ -141,6 +143,58 @@ NM_SAME(NM_DW_FUNC_INTCOPROC, IFRTYPE_FUNCTIONAL_INTCOPROC);
 #ifdef IFRTYPE_FUNCTIONAL_COMPANIONLINK
 NM_SAME(NM_DW_FUNC_COMPANIONLINK, IFRTYPE_FUNCTIONAL_COMPANIONLINK);
 #endif
+#ifdef IFRTYPE_FUNCTIONAL_MANAGEMENT
+NM_SAME(NM_DW_FUNC_MANAGEMENT, IFRTYPE_FUNCTIONAL_MANAGEMENT);
+#endif
+
+/* proc_pidfdinfo(PROC_PIDFDSOCKETINFO): struct socket_fdinfo */
+#define NM_SFI(f) offsetof(struct socket_fdinfo, f)
+NM_SAME(NM_DW_SFI_SIZE, sizeof(struct socket_fdinfo));
+NM_SAME(NM_DW_SFI_SIZE, PROC_PIDFDSOCKETINFO_SIZE);
+NM_SAME(NM_DW_SFI_PSI_OFF, NM_SFI(psi));
+NM_SAME(NM_DW_SFI_SO_OFF, NM_SFI(psi.soi_so));
+NM_SAME(8, sizeof(((struct socket_fdinfo *)0)->psi.soi_so));
+NM_SAME(NM_DW_SFI_TYPE_OFF, NM_SFI(psi.soi_type));
+NM_SAME(NM_DW_SFI_PROTOCOL_OFF, NM_SFI(psi.soi_protocol));
+NM_SAME(NM_DW_SFI_FAMILY_OFF, NM_SFI(psi.soi_family));
+NM_SAME(NM_DW_SFI_STATE_OFF, NM_SFI(psi.soi_state));
+NM_SAME(2, sizeof(((struct socket_fdinfo *)0)->psi.soi_state));
+NM_SAME(NM_DW_SFI_QLEN_OFF, NM_SFI(psi.soi_qlen));
+NM_SAME(NM_DW_SFI_QLIMIT_OFF, NM_SFI(psi.soi_qlimit));
+NM_SAME(NM_DW_SFI_RCV_CC_OFF, NM_SFI(psi.soi_rcv.sbi_cc));
+NM_SAME(NM_DW_SFI_SND_CC_OFF, NM_SFI(psi.soi_snd.sbi_cc));
+NM_SAME(NM_DW_SFI_KIND_OFF, NM_SFI(psi.soi_kind));
+NM_SAME(NM_DW_SFI_PROTO_OFF, NM_SFI(psi.soi_proto));
+NM_SAME(NM_DW_SFI_FPORT_OFF, NM_SFI(psi.soi_proto.pri_in.insi_fport));
+NM_SAME(NM_DW_SFI_LPORT_OFF, NM_SFI(psi.soi_proto.pri_in.insi_lport));
+NM_SAME(NM_DW_SFI_FPORT_OFF, NM_SFI(psi.soi_proto.pri_tcp.tcpsi_ini.insi_fport));
+NM_SAME(NM_DW_SFI_VFLAG_OFF, NM_SFI(psi.soi_proto.pri_in.insi_vflag));
+NM_SAME(NM_DW_SFI_FADDR_OFF, NM_SFI(psi.soi_proto.pri_in.insi_faddr));
+NM_SAME(NM_DW_SFI_LADDR_OFF, NM_SFI(psi.soi_proto.pri_in.insi_laddr));
+NM_SAME(16, sizeof(((struct socket_fdinfo *)0)->psi.soi_proto.pri_in.insi_laddr));
+NM_SAME(NM_DW_SFI_TCP_STATE_OFF, NM_SFI(psi.soi_proto.pri_tcp.tcpsi_state));
+NM_SAME(NM_DW_IN46_ADDR4_OFF, offsetof(struct in4in6_addr, i46a_addr4));
+NM_SAME(NM_DW_SOCKINFO_IN, SOCKINFO_IN);
+NM_SAME(NM_DW_SOCKINFO_TCP, SOCKINFO_TCP);
+NM_SAME(NM_DW_INI_IPV4, INI_IPV4);
+NM_SAME(NM_DW_INI_IPV6, INI_IPV6);
+NM_SAME(NM_DW_SOI_S_ISCONNECTED, SOI_S_ISCONNECTED);
+NM_SAME(NM_DW_AF_INET, AF_INET);
+NM_SAME(NM_DW_AF_INET6, AF_INET6);
+NM_SAME(NM_DW_IPPROTO_TCP, IPPROTO_TCP);
+NM_SAME(NM_DW_IPPROTO_UDP, IPPROTO_UDP);
+NM_SAME(NM_DW_PROX_FDTYPE_SOCKET, PROX_FDTYPE_SOCKET);
+NM_SAME(NM_DW_TSI_S_CLOSED, TSI_S_CLOSED);
+NM_SAME(NM_DW_TSI_S_LISTEN, TSI_S_LISTEN);
+NM_SAME(NM_DW_TSI_S_SYN_SENT, TSI_S_SYN_SENT);
+NM_SAME(NM_DW_TSI_S_SYN_RECEIVED, TSI_S_SYN_RECEIVED);
+NM_SAME(NM_DW_TSI_S_ESTABLISHED, TSI_S_ESTABLISHED);
+NM_SAME(NM_DW_TSI_S_CLOSE_WAIT, TSI_S__CLOSE_WAIT); /* sic: two underscores */
+NM_SAME(NM_DW_TSI_S_FIN_WAIT_1, TSI_S_FIN_WAIT_1);
+NM_SAME(NM_DW_TSI_S_CLOSING, TSI_S_CLOSING);
+NM_SAME(NM_DW_TSI_S_LAST_ACK, TSI_S_LAST_ACK);
+NM_SAME(NM_DW_TSI_S_FIN_WAIT_2, TSI_S_FIN_WAIT_2);
+NM_SAME(NM_DW_TSI_S_TIME_WAIT, TSI_S_TIME_WAIT);
 
 /* ISO C wants at least one declaration in a translation unit. */
 typedef int nm_darwin_layout_checked;

@@ -7,6 +7,7 @@
 #include <ifaddrs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/sockio.h>
@@ -16,6 +17,12 @@
 #include "classify_darwin.h"
 #include "darwin_util.h"
 #include "nmerror.h"
+#include "sc_types.h"
+
+struct nm_dw_classifier {
+    int sock;              /* for SIOCGIFFUNCTIONALTYPE; -1 when none */
+    nm_dw_sctypes *sc;     /* NULL without SystemConfiguration */
+};
 
 int nm_dw_functional_type(int sock, const char *name)
 {
@@ -36,16 +43,41 @@ int nm_dw_functional_type(int sock, const char *name)
 #endif
 }
 
-void nm_dw_classify_iface(int sock, struct netmetrics_interface *iface, uint32_t bsd_flags,
-                          int ift)
+nm_dw_classifier *nm_dw_classifier_new(void)
+{
+    nm_dw_classifier *c = calloc(1, sizeof *c);
+
+    if (!c)
+        return NULL;
+    c->sock = socket(AF_INET, SOCK_DGRAM, 0);
+    c->sc = nm_dw_sctypes_new();
+    return c;
+}
+
+void nm_dw_classifier_free(nm_dw_classifier *c)
+{
+    if (!c)
+        return;
+    if (c->sock >= 0)
+        close(c->sock);
+    nm_dw_sctypes_free(c->sc);
+    free(c);
+}
+
+void nm_dw_classify_iface(nm_dw_classifier *c, struct netmetrics_interface *iface,
+                          uint32_t bsd_flags, int ift)
 {
     nm_dw_class_input in;
 
     in.name = iface->name;
     in.bsd_flags = bsd_flags;
-    in.functional_type = nm_dw_functional_type(sock, iface->name);
+    in.functional_type = nm_dw_functional_type(c ? c->sock : -1, iface->name);
     in.ift_type = ift;
-    in.sc_type = NULL; /* SystemConfiguration is not used (README: Platforms) */
+    /* Asked only when the kernel had no answer: the table costs an IOKit
+     * walk to build (cached, see sc_types.h). */
+    in.sc_type = NULL;
+    if (c && c->sc && !nm_dw_functional_decides(in.functional_type))
+        in.sc_type = nm_dw_sctypes_lookup(c->sc, iface->name);
     nm_dw_apply_type(iface, nm_dw_classify(&in));
 }
 

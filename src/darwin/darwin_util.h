@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* macOS system-call helpers shared by the sysctl and netstat backends:
- * the functional-type ioctl, classification of a filled interface, and the
- * getifaddrs() view of flags and MACs. Compiled on macOS only. */
+ * the sources of classification (the functional-type ioctl and
+ * SystemConfiguration's interface types), and the getifaddrs() view of
+ * flags and MACs. Compiled on macOS only. */
 #ifndef NM_DARWIN_UTIL_H
 #define NM_DARWIN_UTIL_H
 
@@ -14,11 +15,20 @@
  * NM_DW_FUNC_* value, or -1 when the ioctl is missing or fails. */
 int nm_dw_functional_type(int sock, const char *name);
 
+/* What classification asks, kept open by a backend: a datagram socket for
+ * the ioctl and SystemConfiguration's type table (sc_types.h). NULL only
+ * when out of memory; a source that cannot be opened answers nothing. */
+typedef struct nm_dw_classifier nm_dw_classifier;
+
+nm_dw_classifier *nm_dw_classifier_new(void);
+void nm_dw_classifier_free(nm_dw_classifier *c);
+
 /* Classifies iface (name, flags, link_type set) from the kernel's functional
- * type, its IFT_* type and its name, and records the result so the
- * portable rules agree (nm_dw_apply_type). ift is -1 when unknown. */
-void nm_dw_classify_iface(int sock, struct netmetrics_interface *iface, uint32_t bsd_flags,
-                          int ift);
+ * type, SystemConfiguration's interface type, its IFT_* type and its name
+ * (classify_darwin.h), and records the result so the portable rules agree
+ * (nm_dw_apply_type). ift is -1 when unknown. */
+void nm_dw_classify_iface(nm_dw_classifier *c, struct netmetrics_interface *iface,
+                          uint32_t bsd_flags, int ift);
 
 /* Per-interface facts from one getifaddrs() call, by name. */
 typedef struct nm_dw_ifa {

@@ -13,47 +13,23 @@
 #include "ifmsg_parse.h"
 #include "nmerror.h"
 
-static uint16_t rd16(const unsigned char *p)
-{
-    uint16_t v;
-
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static uint64_t rd64(const unsigned char *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
 void nm_dw_ifdata_read(const unsigned char *p, nm_dw_ifdata *out)
 {
     out->type = p[NM_DW_IFD_TYPE_OFF];
     out->addrlen = p[NM_DW_IFD_ADDRLEN_OFF];
-    out->mtu = rd32(p + NM_DW_IFD_MTU_OFF);
-    out->baudrate = rd64(p + NM_DW_IFD_BAUDRATE_OFF);
-    out->ipackets = rd64(p + NM_DW_IFD_IPACKETS_OFF);
-    out->ierrors = rd64(p + NM_DW_IFD_IERRORS_OFF);
-    out->opackets = rd64(p + NM_DW_IFD_OPACKETS_OFF);
-    out->oerrors = rd64(p + NM_DW_IFD_OERRORS_OFF);
-    out->collisions = rd64(p + NM_DW_IFD_COLLISIONS_OFF);
-    out->ibytes = rd64(p + NM_DW_IFD_IBYTES_OFF);
-    out->obytes = rd64(p + NM_DW_IFD_OBYTES_OFF);
-    out->imcasts = rd64(p + NM_DW_IFD_IMCASTS_OFF);
-    out->omcasts = rd64(p + NM_DW_IFD_OMCASTS_OFF);
-    out->iqdrops = rd64(p + NM_DW_IFD_IQDROPS_OFF);
-    out->noproto = rd64(p + NM_DW_IFD_NOPROTO_OFF);
+    out->mtu = nm_dw_rd32(p + NM_DW_IFD_MTU_OFF);
+    out->baudrate = nm_dw_rd64(p + NM_DW_IFD_BAUDRATE_OFF);
+    out->ipackets = nm_dw_rd64(p + NM_DW_IFD_IPACKETS_OFF);
+    out->ierrors = nm_dw_rd64(p + NM_DW_IFD_IERRORS_OFF);
+    out->opackets = nm_dw_rd64(p + NM_DW_IFD_OPACKETS_OFF);
+    out->oerrors = nm_dw_rd64(p + NM_DW_IFD_OERRORS_OFF);
+    out->collisions = nm_dw_rd64(p + NM_DW_IFD_COLLISIONS_OFF);
+    out->ibytes = nm_dw_rd64(p + NM_DW_IFD_IBYTES_OFF);
+    out->obytes = nm_dw_rd64(p + NM_DW_IFD_OBYTES_OFF);
+    out->imcasts = nm_dw_rd64(p + NM_DW_IFD_IMCASTS_OFF);
+    out->omcasts = nm_dw_rd64(p + NM_DW_IFD_OMCASTS_OFF);
+    out->iqdrops = nm_dw_rd64(p + NM_DW_IFD_IQDROPS_OFF);
+    out->noproto = nm_dw_rd64(p + NM_DW_IFD_NOPROTO_OFF);
 }
 
 /* The sockaddr_dl after the header: `p` and `avail` are what is left of
@@ -98,10 +74,10 @@ static netmetrics_status read_link(const unsigned char *m, size_t msglen, size_t
         return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
                             "RTM_IFINFO2 at offset %zu has %zu bytes, if_msghdr2 needs %u", off,
                             msglen, (unsigned)NM_DW_IFM2_SIZE);
-    addrs = rd32(m + NM_DW_IFM2_ADDRS_OFF);
-    l->bsd_flags = rd32(m + NM_DW_IFM2_FLAGS_OFF);
-    l->index = rd16(m + NM_DW_IFM2_INDEX_OFF);
-    l->snd_drops = rd32(m + NM_DW_IFM2_SND_DROPS_OFF);
+    addrs = nm_dw_rd32(m + NM_DW_IFM2_ADDRS_OFF);
+    l->bsd_flags = nm_dw_rd32(m + NM_DW_IFM2_FLAGS_OFF);
+    l->index = nm_dw_rd16(m + NM_DW_IFM2_INDEX_OFF);
+    l->snd_drops = nm_dw_rd32(m + NM_DW_IFM2_SND_DROPS_OFF);
     nm_dw_ifdata_read(m + NM_DW_IFM2_DATA_OFF, &l->data);
     if (l->index == 0)
         return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
@@ -134,7 +110,7 @@ netmetrics_status nm_dw_ifmsg_walk(const void *buf, size_t len, nm_dw_ifmsg_cb c
             return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
                                 "routing message header cut short at offset %zu (%zu bytes left)",
                                 off, rest);
-        msglen = rd16(m + NM_DW_MSG_MSGLEN_OFF);
+        msglen = nm_dw_rd16(m + NM_DW_MSG_MSGLEN_OFF);
         if (msglen < NM_DW_MSG_MIN)
             return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
                                 "routing message at offset %zu claims %zu bytes", off, msglen);

@@ -38,7 +38,7 @@
 
 typedef struct nm_netstat {
     nm_strbuf out;
-    int sock; /* for SIOCGIFFUNCTIONALTYPE; -1 when none */
+    nm_dw_classifier *cls; /* functional type, SystemConfiguration */
 } nm_netstat;
 
 typedef struct nm_netstat_collect {
@@ -175,7 +175,7 @@ static netmetrics_status add_row(const nm_netstat_row *row, void *arg)
         }
     }
     iface->link_type = ifa ? nm_dw_ift_to_arphrd(ifa->ift) : -1;
-    nm_dw_classify_iface(c->s->sock, iface, bsd_flags, ifa ? ifa->ift : -1);
+    nm_dw_classify_iface(c->s->cls, iface, bsd_flags, ifa ? ifa->ift : -1);
     return NETMETRICS_OK;
 }
 
@@ -183,8 +183,7 @@ static void netstat_free(nm_netstat *s)
 {
     if (!s)
         return;
-    if (s->sock >= 0)
-        close(s->sock);
+    nm_dw_classifier_free(s->cls);
     nm_strbuf_free(&s->out);
     free(s);
 }
@@ -200,7 +199,11 @@ static netmetrics_status netstat_open(void **state, const nm_roots *roots, netme
     if (!s)
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, ENOMEM, "out of memory");
     nm_strbuf_init(&s->out);
-    s->sock = socket(AF_INET, SOCK_DGRAM, 0);
+    s->cls = nm_dw_classifier_new();
+    if (!s->cls) {
+        netstat_free(s);
+        return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, ENOMEM, "out of memory");
+    }
     st = run_netstat(s, err); /* a real run: the binary exists and works */
     if (st == NETMETRICS_OK)
         st = nm_netstat_parse(s->out.data, s->out.len, NULL, NULL, NULL, err);

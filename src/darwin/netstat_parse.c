@@ -10,6 +10,7 @@
 
 #include "netstat_parse.h"
 #include "nmerror.h"
+#include "utf8.h"
 
 #define NM_NS_MAX_TOKENS 24
 
@@ -87,17 +88,6 @@ static int parse_u64(const char *p, size_t n, uint64_t max, uint64_t *out)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "a4:83:e7:1:2:3" (netstat may drop leading zeros). 0 and the length, or
  * -1 when it is not colon-separated hex. */
 static int parse_mac(const token *t, uint8_t *out, size_t max, uint8_t *len)
@@ -105,7 +95,7 @@ static int parse_mac(const token *t, uint8_t *out, size_t max, uint8_t *len)
     size_t i = 0, k = 0;
 
     while (i < t->n) {
-        int hi = hexval(t->p[i]), lo;
+        int hi = nm_hex_value(t->p[i]), lo;
         unsigned v;
 
         if (hi < 0 || k == max)
@@ -113,7 +103,7 @@ static int parse_mac(const token *t, uint8_t *out, size_t max, uint8_t *len)
         v = (unsigned)hi;
         i++;
         if (i < t->n && t->p[i] != ':') {
-            lo = hexval(t->p[i]);
+            lo = nm_hex_value(t->p[i]);
             if (lo < 0)
                 return -1;
             v = v * 16 + (unsigned)lo;

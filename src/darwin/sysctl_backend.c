@@ -42,7 +42,7 @@
 typedef struct nm_sysctl {
     unsigned char *buf;
     size_t cap;
-    int sock;  /* for SIOCGIFFUNCTIONALTYPE; -1 when none could be opened */
+    nm_dw_classifier *cls; /* functional type, SystemConfiguration */
 } nm_sysctl;
 
 typedef struct nm_sysctl_collect {
@@ -118,7 +118,7 @@ static netmetrics_status add_link(const nm_dw_iflink *l, void *arg)
     else
         iface->stats_valid &= ~((1u << NETMETRICS_STAT_RX_BYTES) |
                                 (1u << NETMETRICS_STAT_TX_BYTES));
-    nm_dw_classify_iface(c->s->sock, iface, l->bsd_flags, l->data.type);
+    nm_dw_classify_iface(c->s->cls, iface, l->bsd_flags, l->data.type);
     return NETMETRICS_OK;
 }
 
@@ -126,8 +126,7 @@ static void sysctl_free(nm_sysctl *s)
 {
     if (!s)
         return;
-    if (s->sock >= 0)
-        close(s->sock);
+    nm_dw_classifier_free(s->cls);
     free(s->buf);
     free(s);
 }
@@ -143,7 +142,11 @@ static netmetrics_status sysctl_open(void **state, const nm_roots *roots, netmet
     s = calloc(1, sizeof *s);
     if (!s)
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, ENOMEM, "out of memory");
-    s->sock = socket(AF_INET, SOCK_DGRAM, 0);
+    s->cls = nm_dw_classifier_new();
+    if (!s->cls) {
+        sysctl_free(s);
+        return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, ENOMEM, "out of memory");
+    }
     /* a real fetch, which also warms the buffer for the first scrape */
     st = fetch_iflist2(s, &len, err);
     if (st != NETMETRICS_OK) {

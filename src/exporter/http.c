@@ -4,7 +4,7 @@
  * must say "address already in use" and exit 1, and port 0 must report the
  * port chosen. The handler answers GET and HEAD only; every response carries
  * a Content-Type (Prometheus 3 rejects targets without one). The fixed
- * responses (landing page, 404, 405, 413, 500) are built once at start and
+ * responses (landing page, 404, 405, 413, 500, 503) are built once at start and
  * shared by MHD's threads, so the error paths need no memory; a scrape's
  * text is handed to MHD without copying and freed by MHD when sent.
  * Requests with a body are refused before the body is read. */
@@ -28,18 +28,19 @@
 #include <microhttpd.h>
 
 #include "accept.h"
+#include "basicauth.h"
 #include "gzip.h"
 #include "http.h"
+#include "httpstats.h"
 #include "nmerror.h"
 #include "render.h"
+#include "scrape_timeout.h"
+#include "snapshot.h"
 #include "strbuf.h"
+#include "tlsserver.h"
 
 #define CONTENT_TYPE_TEXT "text/plain; charset=utf-8"
 #define CONTENT_TYPE_HTML "text/html; charset=utf-8"
-
-/* Two polling threads keep a slow client or the landing page from waiting
- * behind a scrape; more would only queue on the scrape lock. */
-#define THREAD_POOL_SIZE 2u
 
 /* MHD's per-connection pool holds the request line, headers and our reply
  * headers; 32 KiB (MHD's default, stated here so it is a decision) answers
@@ -58,12 +59,25 @@ struct nm_http_server {
     struct MHD_Response *has_body;    /* 413 */
     struct MHD_Response *failed;      /* 500 */
     struct MHD_Response *ok;          /* 200 on /-/healthy and /-/ready */
+    struct MHD_Response *busy;        /* 503: --web.max-requests reached */
+    struct MHD_Response *late;        /* 503: past the scrape timeout */
+    /* Answers by route and code, scrapes in flight (httpstats.h). */
+    nm_http_stats *stats;
+    unsigned max_requests;      /* 0: no limit */
+    uint64_t timeout_offset_ns; /* --web.timeout-offset */
     /* One compressor for all threads: scrapes are serialized by the
      * scraper anyway, and its buffer is reused from scrape to scrape. */
     nm_gzip *gzip;
     pthread_mutex_t gzip_lock;
     int connections_endpoint;
     nm_conn_config connections;
+    /* --web.config.file (NULL: none): its headers go on every response;
+     * auth (NULL: open to all) checks basic_auth_users; client_auth is
+     * the TLS client-certificate policy (tlsserver.c). */
+    const nm_webconfig *web;
+    nm_basicauth *auth;
+    nm_client_auth client_auth;
+    struct MHD_Response *unauthorized; /* 401, with WWW-Authenticate */
 };
 
 /* --------------------------------------------------------------- sockets -- */
@@ -114,9 +128,9 @@ static netmetrics_status listen_on(const struct addrinfo *ai, int dual_stack, in
     int fd, one = 1, v6only = !dual_stack;
 
     format_sockaddr(ai->ai_addr, ai->ai_addrlen, want, sizeof want);
-    /* Non-blocking because MHD's pool threads all accept on this socket and
-     * only one of them wins each connection; close-on-exec so nothing we
-     * might run inherits the port. */
+    /* Non-blocking so an accept after a poll that a client's reset made
+     * stale cannot block MHD's listening thread; close-on-exec so nothing
+     * we might run inherits the port. */
 #ifdef SOCK_CLOEXEC
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
 #else
@@ -288,16 +302,33 @@ static struct MHD_Response *landing_response(const char *telemetry_path, const c
     return r;
 }
 
-static void destroy_responses(nm_http_server *srv)
+/* The responses built once and shared by MHD's threads, in one list so
+ * that what is done to each (the configured headers, destruction) reaches
+ * them all. Returns how many were put in out (SHARED_MAX at most). */
+#define SHARED_MAX 16
+
+static size_t shared_responses(const nm_http_server *srv, struct MHD_Response **out)
 {
-    struct MHD_Response **all[] = {&srv->landing, &srv->not_found, &srv->not_allowed,
-                                   &srv->has_body, &srv->failed, &srv->ok};
+    struct MHD_Response *const all[] = {srv->landing, srv->not_found, srv->not_allowed,
+                                        srv->has_body, srv->failed,    srv->ok,
+                                        srv->busy,    srv->late,      srv->unauthorized};
     size_t i;
 
-    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if (*all[i])
-            MHD_destroy_response(*all[i]);
-        *all[i] = NULL;
+    _Static_assert(sizeof all / sizeof all[0] <= SHARED_MAX, "raise SHARED_MAX");
+    for (i = 0; i < sizeof all / sizeof all[0]; i++)
+        out[i] = all[i];
+    return i;
+}
+
+/* Only from free_server: the members are left dangling. */
+static void destroy_responses(nm_http_server *srv)
+{
+    struct MHD_Response *all[SHARED_MAX];
+    size_t i, n = shared_responses(srv, all);
+
+    for (i = 0; i < n; i++) {
+        if (all[i])
+            MHD_destroy_response(all[i]);
     }
 }
 
@@ -305,9 +336,47 @@ static void destroy_responses(nm_http_server *srv)
 static void free_server(nm_http_server *srv)
 {
     destroy_responses(srv);
+    nm_basicauth_free(srv->auth);
+    nm_http_stats_free(srv->stats);
     nm_gzip_free(srv->gzip);
     pthread_mutex_destroy(&srv->gzip_lock);
     free(srv);
+}
+
+/* The --web.config.file headers on resp. Returns 0, or -1 when out of
+ * memory. */
+static int add_web_headers(const nm_http_server *srv, struct MHD_Response *resp)
+{
+    size_t i, n = srv->web ? nm_webconfig_header_count(srv->web) : 0;
+
+    for (i = 0; i < n; i++) {
+        const char *name, *value;
+
+        nm_webconfig_header(srv->web, i, &name, &value);
+        if (MHD_add_response_header(resp, name, value) != MHD_YES)
+            return -1;
+    }
+    return 0;
+}
+
+/* The 401, then the configured headers on every shared response (the
+ * ones built per request get them in respond()). */
+static int create_web_responses(nm_http_server *srv)
+{
+    struct MHD_Response *all[SHARED_MAX];
+    size_t i, n;
+
+    srv->unauthorized = static_response("401 unauthorized\n", CONTENT_TYPE_TEXT);
+    if (!srv->unauthorized ||
+        MHD_add_response_header(srv->unauthorized, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                NM_BASICAUTH_CHALLENGE) != MHD_YES)
+        return -1;
+    n = shared_responses(srv, all);
+    for (i = 0; i < n; i++) {
+        if (add_web_headers(srv, all[i]) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int create_responses(nm_http_server *srv)
@@ -318,6 +387,11 @@ static int create_responses(nm_http_server *srv)
     srv->has_body = static_response("413 request body not allowed\n", CONTENT_TYPE_TEXT);
     srv->failed = static_response("500 internal server error\n", CONTENT_TYPE_TEXT);
     srv->ok = static_response("OK", CONTENT_TYPE_TEXT);
+    srv->busy = static_response("503 too many scrapes in flight\n", CONTENT_TYPE_TEXT);
+    srv->late = static_response("503 scrape timeout exceeded waiting for another scrape\n",
+                                CONTENT_TYPE_TEXT);
+    if (!srv->busy || !srv->late)
+        return -1;
     if (srv->not_allowed &&
         MHD_add_response_header(srv->not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD") != MHD_YES) {
         MHD_destroy_response(srv->not_allowed);
@@ -326,7 +400,7 @@ static int create_responses(nm_http_server *srv)
     if (!srv->landing || !srv->not_found || !srv->not_allowed || !srv->has_body || !srv->failed ||
         !srv->ok)
         return -1;
-    return 0;
+    return create_web_responses(srv);
 }
 
 /* ---------------------------------------------------------------- handler -- */
@@ -335,6 +409,19 @@ static enum MHD_Result respond(const nm_http_server *srv, struct MHD_Connection 
                                const char *method, const char *url, unsigned status,
                                struct MHD_Response *resp)
 {
+    struct MHD_Response *shared[SHARED_MAX];
+    size_t i, n = srv->web ? shared_responses(srv, shared) : 0;
+
+    /* A response made for this request gets the configured headers here
+     * (shared ones have them already); without them, a 500. */
+    for (i = 0; i < n && shared[i] != resp; i++)
+        ;
+    if (n && i == n && add_web_headers(srv, resp) < 0) {
+        status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        resp = srv->failed;
+    }
+    /* Every answer passes here, so this is where they are counted. */
+    nm_http_stats_count(srv->stats, nm_http_stats_route(srv->stats, url), status);
     if (nm_log_enabled(srv->log, NM_LOG_DEBUG)) {
         char code[8];
 
@@ -358,60 +445,80 @@ static const char *header_value(struct MHD_Connection *conn, const char *name, s
 /* A response carrying data gzip-compressed, or NULL (then the caller sends
  * it as is). MHD copies the compressed bytes, so the compressor's buffer is
  * free again when the lock is released. */
-static struct MHD_Response *gzip_response(nm_http_server *srv, const char *data, size_t len)
+/* The gzip form of a shared body, compressed by the first response that
+ * wants it and reused by the others; the response holds a reference to
+ * the body, released when libmicrohttpd is done with it. NULL when gzip is
+ * unavailable or fails (the caller then sends the text). */
+static struct MHD_Response *gzip_response(nm_http_server *srv, nm_scrape_body *body)
 {
     struct MHD_Response *resp = NULL;
+    const char *data;
     const void *z;
-    size_t zlen;
+    size_t len, zlen;
+    int have;
 
     if (!srv->gzip)
         return NULL;
     pthread_mutex_lock(&srv->gzip_lock);
-    if (nm_gzip_compress(srv->gzip, data, len, &z, &zlen) == 0) {
-        resp = MHD_create_response_from_buffer(zlen, (void *)(uintptr_t)z, MHD_RESPMEM_MUST_COPY);
-        if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip") !=
-                        MHD_YES) {
-            MHD_destroy_response(resp);
-            resp = NULL;
-        }
+    have = nm_scrape_body_gzip(body, &data, &len);
+    if (!have) {
+        data = nm_scrape_body_data(body, &len);
+        have = nm_gzip_compress(srv->gzip, data, len, &z, &zlen) == 0 &&
+               nm_scrape_body_set_gzip(body, z, zlen) == 0 &&
+               nm_scrape_body_gzip(body, &data, &len);
     }
     pthread_mutex_unlock(&srv->gzip_lock);
+    if (!have)
+        return NULL;
+    resp = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, (void *)(uintptr_t)data, nm_scrape_body_release, nm_scrape_body_ref(body));
+    if (!resp) {
+        nm_scrape_body_release(body);
+        return NULL;
+    }
+    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip") != MHD_YES) {
+        MHD_destroy_response(resp);
+        return NULL;
+    }
     return resp;
 }
 
-/* The metrics: the format the Accept header asks for (accept.c), gzip when
- * Accept-Encoding allows it. */
-static enum MHD_Result serve_metrics(nm_http_server *srv, struct MHD_Connection *conn,
-                                     const char *method, const char *url)
+/* One admitted scrape: the format the Accept header asks for (accept.c),
+ * gzip when Accept-Encoding allows it. The body may be shared with other
+ * requests scraping at the same time (nm_scraper_acquire). */
+static enum MHD_Result serve_scrape(nm_http_server *srv, struct MHD_Connection *conn,
+                                    const char *method, const char *url, nm_scrape_request *req)
 {
     nm_format fmt;
     struct MHD_Response *resp = NULL;
     enum MHD_Result ret;
-    nm_strbuf out;
-    const char *hv;
-    char *data;
+    nm_scrape_body *body;
+    const char *hv, *data;
     size_t len, hlen;
+    int rc;
 
     hv = header_value(conn, MHD_HTTP_HEADER_ACCEPT, &hlen);
     fmt = nm_accept_format(hv, hlen);
-    nm_strbuf_init(&out);
-    if (nm_scraper_scrape(srv->scraper, fmt, &out) < 0) {
-        nm_strbuf_free(&out);
+    req->fmt = fmt;
+    rc = nm_scraper_acquire(srv->scraper, req, &body);
+    if (rc == NM_SCRAPE_LATE) {
+        nm_http_stats_reject(srv->stats, NM_REJECT_TIMEOUT);
+        return respond(srv, conn, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, srv->late);
+    }
+    if (rc < 0)
         return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
-    }
-    data = nm_strbuf_steal(&out, &len);
     hv = header_value(conn, MHD_HTTP_HEADER_ACCEPT_ENCODING, &hlen);
-    if (data && nm_accept_encoding_gzip(hv, hlen) && (resp = gzip_response(srv, data, len))) {
-        free(data);
-    } else if (!data) {
-        /* nothing rendered, nothing allocated: an empty body */
-        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    } else {
-        /* MHD frees data once the response is destroyed and sent */
-        resp = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+    data = nm_scrape_body_data(body, &len);
+    if (len && nm_accept_encoding_gzip(hv, hlen))
+        resp = gzip_response(srv, body);
+    if (!resp) {
+        /* the response's reference; libmicrohttpd releases it once sent */
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(
+            len, (void *)(uintptr_t)data, nm_scrape_body_release, nm_scrape_body_ref(body));
         if (!resp)
-            free(data);
+            nm_scrape_body_release(body);
     }
+    nm_scrape_body_release(body); /* ours */
     if (!resp)
         return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
     /* Vary on every metrics answer, compressed or not, so a cache never
@@ -424,6 +531,41 @@ static enum MHD_Result serve_metrics(nm_http_server *srv, struct MHD_Connection 
     }
     ret = respond(srv, conn, method, url, MHD_HTTP_OK, resp);
     MHD_destroy_response(resp);
+    return ret;
+}
+
+/* The metrics, within --web.max-requests (a scrape beyond it is answered
+ * 503 at once, never queued) and the scrape timeout the client announces
+ * (the deadline starts now; scrape.c refuses a scrape that waited past it
+ * for its turn). */
+static enum MHD_Result serve_metrics(nm_http_server *srv, struct MHD_Connection *conn,
+                                     const char *method, const char *url)
+{
+    nm_scrape_request req;
+    enum MHD_Result ret;
+    uint64_t timeout_ns;
+    const char *hv;
+    size_t hlen;
+
+    memset(&req, 0, sizeof req);
+    hv = header_value(conn, NM_SCRAPE_TIMEOUT_HEADER, &hlen);
+    if (hv && nm_scrape_timeout_parse(hv, hlen, &timeout_ns) == 0)
+        req.deadline_ns =
+            nm_monotonic_ns() + nm_scrape_budget_ns(timeout_ns, srv->timeout_offset_ns);
+    if (!nm_http_stats_enter(srv->stats, srv->max_requests)) {
+        nm_http_stats_reject(srv->stats, NM_REJECT_LIMIT);
+        if (nm_log_enabled(srv->log, NM_LOG_DEBUG)) {
+            char limit[16];
+
+            snprintf(limit, sizeof limit, "%u", srv->max_requests);
+            nm_log(srv->log, NM_LOG_DEBUG, "scrape refused: too many in flight", "limit", limit,
+                   (char *)NULL);
+        }
+        return respond(srv, conn, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, srv->busy);
+    }
+    req.http = srv->stats;
+    ret = serve_scrape(srv, conn, method, url, &req);
+    nm_http_stats_leave(srv->stats);
     return ret;
 }
 
@@ -477,6 +619,19 @@ static int request_has_body(struct MHD_Connection *conn)
     return cl && strcmp(cl, "0") != 0;
 }
 
+/* With a client-certificate policy, tls_connection_started marked the
+ * connection once the policy was on its session; a connection without the
+ * mark is dropped rather than served unchecked. */
+static int client_policy_applied(const nm_http_server *srv, struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info;
+
+    if (srv->client_auth == NM_CLIENT_AUTH_NONE)
+        return 1;
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info && info->socket_context == srv;
+}
+
 static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, const char *url,
                                       const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
@@ -493,6 +648,14 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, co
          * serve now, so MHD does not read a body for nothing; otherwise
          * mark the request and answer on the next call, as MHD expects. */
         *req_cls = srv;
+        /* Authentication first, on every path (as exporter-toolkit). */
+        if (!client_policy_applied(srv, conn))
+            return MHD_NO;
+        if (srv->auth && !nm_basicauth_check(srv->auth,
+                                             MHD_lookup_connection_value(
+                                                 conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_AUTHORIZATION)))
+            return respond(srv, conn, method, url, MHD_HTTP_UNAUTHORIZED, srv->unauthorized);
         if (!is_get && !is_head)
             return respond(srv, conn, method, url, MHD_HTTP_METHOD_NOT_ALLOWED, srv->not_allowed);
         if (request_has_body(conn))
@@ -529,14 +692,83 @@ static void close_if_same(int fd, const struct stat *was)
         close(fd);
 }
 
+/* MHD_OPTION_NOTIFY_CONNECTION, with a client-certificate policy: puts
+ * the policy on a new connection's TLS session before its handshake. */
+static void tls_connection_started(void *cls, struct MHD_Connection *conn, void **socket_context,
+                                   enum MHD_ConnectionNotificationCode code)
+{
+    nm_http_server *srv = cls;
+    const union MHD_ConnectionInfo *info;
+
+    if (code != MHD_CONNECTION_NOTIFY_STARTED)
+        return;
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (!info || !info->tls_session)
+        return;
+    nm_tls_session_policy(info->tls_session, srv->client_auth);
+    *socket_context = srv;
+}
+
+/* What --web.config.file asks of the server besides headers: basic auth,
+ * and for TLS a libmicrohttpd that has it. */
+static netmetrics_status web_setup(nm_http_server *srv, netmetrics_error *err)
+{
+    char why[256];
+
+    if (!srv->web)
+        return NETMETRICS_OK;
+    if (nm_webconfig_user_count(srv->web) > 0 &&
+        nm_basicauth_new(srv->web, &srv->auth, why, sizeof why) < 0)
+        return nm_error_set(err, NETMETRICS_ERR_SYSTEM, 0, "basic authentication: %s", why);
+    if (nm_webconfig_tls(srv->web)) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+            return nm_error_set(err, NETMETRICS_ERR_NOT_AVAILABLE, 0,
+                                "the web config enables TLS, but libmicrohttpd %s was built "
+                                "without TLS support",
+                                MHD_get_version());
+        srv->client_auth = nm_webconfig_client_auth(srv->web);
+    }
+    return NETMETRICS_OK;
+}
+
+/* MHD's TLS options for the web config, ended by MHD_OPTION_END (alone
+ * when there is no TLS); opts holds 6. Adds MHD_USE_TLS to flags. */
+static void tls_options(nm_http_server *srv, struct MHD_OptionItem *opts, unsigned *flags)
+{
+    size_t n = 0;
+
+    memset(opts, 0, 6 * sizeof *opts);
+    if (srv->web && nm_webconfig_tls(srv->web)) {
+        *flags |= MHD_USE_TLS;
+        /* MHD reads the PEM text at start; the config outlives the server. */
+        opts[n].option = MHD_OPTION_HTTPS_MEM_CERT;
+        opts[n++].ptr_value = (void *)(uintptr_t)nm_webconfig_cert_pem(srv->web);
+        opts[n].option = MHD_OPTION_HTTPS_MEM_KEY;
+        opts[n++].ptr_value = (void *)(uintptr_t)nm_webconfig_key_pem(srv->web);
+        opts[n].option = MHD_OPTION_HTTPS_PRIORITIES;
+        opts[n++].ptr_value = (void *)(uintptr_t)nm_webconfig_priorities(srv->web);
+        if (nm_webconfig_client_ca_pem(srv->web)) {
+            opts[n].option = MHD_OPTION_HTTPS_MEM_TRUST;
+            opts[n++].ptr_value = (void *)(uintptr_t)nm_webconfig_client_ca_pem(srv->web);
+        }
+        if (srv->client_auth != NM_CLIENT_AUTH_NONE) {
+            /* two-argument options: the function in value, its cls in ptr_value */
+            opts[n].option = MHD_OPTION_NOTIFY_CONNECTION;
+            opts[n].value = (intptr_t)tls_connection_started;
+            opts[n++].ptr_value = srv;
+        }
+    }
+    opts[n].option = MHD_OPTION_END;
+}
+
 netmetrics_status nm_http_start(const nm_http_config *cfg, nm_http_server **out,
                                 netmetrics_error *err)
 {
     nm_http_server *srv;
     netmetrics_status st;
     struct stat fd_stat;
-    struct MHD_OptionItem pool_opts[2];
-    unsigned int flags, pool;
+    unsigned int flags;
+    struct MHD_OptionItem tls_opts[6];
     int fd = -1;
 
     *out = NULL;
@@ -548,10 +780,19 @@ netmetrics_status nm_http_start(const nm_http_config *cfg, nm_http_server **out,
     srv->telemetry_path = cfg->telemetry_path;
     srv->connections_endpoint = cfg->connections_endpoint;
     srv->connections = cfg->connections;
+    srv->max_requests = cfg->max_requests;
+    srv->timeout_offset_ns = cfg->timeout_offset_ns;
+    srv->stats = nm_http_stats_new(cfg->telemetry_path, cfg->connections_endpoint);
     /* Level 1: most of the size gain of gzip at a fraction of the CPU. */
     srv->gzip = nm_gzip_new(1);
     pthread_mutex_init(&srv->gzip_lock, NULL);
-    if (create_responses(srv) < 0 || !srv->gzip) {
+    srv->web = cfg->web;
+    st = web_setup(srv, err);
+    if (st != NETMETRICS_OK) {
+        free_server(srv);
+        return st;
+    }
+    if (create_responses(srv) < 0 || !srv->gzip || !srv->stats) {
         free_server(srv);
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
     }
@@ -563,25 +804,25 @@ netmetrics_status nm_http_start(const nm_http_config *cfg, nm_http_server **out,
     if (fstat(fd, &fd_stat) < 0)
         memset(&fd_stat, 0, sizeof fd_stat);
 
-    flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-    if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
-        flags |= MHD_USE_EPOLL;
-    /* MHD splits the connection limit between pool threads, and warns
-     * about a pool of one, so a limit of 1 gets the plain polling thread. */
-    pool = cfg->max_connections < THREAD_POOL_SIZE ? 1u : THREAD_POOL_SIZE;
-    memset(pool_opts, 0, sizeof pool_opts);
-    pool_opts[0].option = MHD_OPTION_END;
-    if (pool > 1) {
-        pool_opts[0].option = MHD_OPTION_THREAD_POOL_SIZE;
-        pool_opts[0].value = (intptr_t)pool;
-        pool_opts[1].option = MHD_OPTION_END;
-    }
+    /* A thread per connection (at most --web.max-connections): a slow
+     * client or the landing page never waits behind a scrape, and every
+     * scrape reaches the handler at once, so --web.max-requests counts
+     * them all and the scrape timeout is measured from their arrival. A
+     * fixed pool would leave requests beyond it queued, unseen, inside MHD.
+     * poll(), not select(): descriptors above FD_SETSIZE must work. ITC: a
+     * finished connection thread wakes the listening thread to release its
+     * slot at once, or the per-IP count would lag until the next accept. */
+    flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC |
+            MHD_USE_ERROR_LOG;
+    if (MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES)
+        flags |= MHD_USE_POLL;
+    tls_options(srv, tls_opts, &flags);
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, handle_request, srv,
         /* first, so even start-up messages go through our logger */
         MHD_OPTION_EXTERNAL_LOGGER, nm_log_mhd, (void *)cfg->log,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-        MHD_OPTION_ARRAY, pool_opts,
+        MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_connections_per_ip,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->connection_timeout,

@@ -8,10 +8,12 @@
 #define NM_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "log.h"
 #include "netmetrics.h"
 #include "scrape.h"
+#include "webconfig.h"
 
 typedef struct nm_http_server nm_http_server;
 
@@ -23,6 +25,10 @@ typedef struct nm_http_config {
     unsigned max_connections;
     unsigned max_connections_per_ip; /* 0: no limit */
     unsigned connection_timeout;     /* seconds; 0: none */
+    /* --web.max-requests: scrapes served at once, more get 503 (0: no
+     * limit); --web.timeout-offset, in ns (scrape_timeout.h). */
+    unsigned max_requests;
+    uint64_t timeout_offset_ns;
     nm_scraper *scraper;  /* used by the server's threads; must outlive it */
     const nm_logger *log; /* MHD's messages and debug request lines; may be NULL */
     /* --web.enable-connections-endpoint: serve GET /connections (JSON of
@@ -30,6 +36,9 @@ typedef struct nm_http_config {
      * otherwise /connections is a 404 like any unknown path. */
     int connections_endpoint;
     nm_conn_config connections;
+    /* --web.config.file, loaded (webconfig.h): TLS, basic auth, extra
+     * headers. NULL: plain HTTP, open to all. Must outlive the server. */
+    const nm_webconfig *web;
 } nm_http_config;
 
 /* Longest text of a bound address: "[" IPv6 "%" zone "]:" port. */

@@ -11,16 +11,22 @@
 
 #include <signal.h>
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "collectors.h"
 #include "http.h"
 #include "log.h"
 #include "options.h"
 #include "privdrop.h"
 #include "scrape.h"
 #include "strbuf.h"
+#include "tlsserver.h"
+#include "webconfig.h"
 
 #define EXIT_USAGE 2
 
@@ -49,6 +55,7 @@ static int print_version(void)
         printf("  platform:      %s\n", NM_OS);
     printf("  libnetmetrics: %s\n", netmetrics_version());
     printf("  libmicrohttpd: %s\n", nm_http_library_version());
+    printf("  GnuTLS:        %s\n", nm_tls_library_version());
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -66,6 +73,49 @@ static const char *signal_name(int sig)
     }
 }
 
+/* "netdev,link,..." for the log: the enabled collectors. */
+static void collectors_text(unsigned set, char *buf, size_t size)
+{
+    size_t n = 0;
+    int id;
+
+    buf[0] = '\0';
+    for (id = 0; id < NM_COLLECTOR_COUNT; id++)
+        if ((set & NM_COLLECTOR_BIT(id)) && n < size)
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+                                  nm_collector_name((nm_collector_id)id));
+}
+
+/* "virtual,loopback" for the log: the excluded interface types. */
+static void types_text(unsigned mask, char *buf, size_t size)
+{
+    size_t n = 0;
+    int t;
+
+    buf[0] = '\0';
+    for (t = NETMETRICS_IFTYPE_ETHERNET; t <= NETMETRICS_IFTYPE_OTHER; t++)
+        if ((mask & (1u << t)) && n < size)
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+                                  netmetrics_interface_type_name((netmetrics_interface_type)t));
+}
+
+/* What --web.config.file turned on, in one line. */
+static void log_web_config(const nm_logger *log, const char *file, const nm_webconfig *web)
+{
+    char users[16], headers[16];
+    int tls = nm_webconfig_tls(web);
+
+    snprintf(users, sizeof users, "%zu", nm_webconfig_user_count(web));
+    snprintf(headers, sizeof headers, "%zu", nm_webconfig_header_count(web));
+    nm_log(log, NM_LOG_INFO, "web config", "file", file, "tls", tls ? "true" : "false",
+           "client_auth_type", tls ? nm_client_auth_name(nm_webconfig_client_auth(web)) : "",
+           "min_version", tls ? nm_tls_version_name(nm_webconfig_min_version(web)) : "",
+           "max_version", tls ? nm_tls_version_name(nm_webconfig_max_version(web)) : "",
+           "basic_auth_users", users, "headers", headers,
+           /* libmicrohttpd speaks HTTP/1.1 only, whatever http2 says */
+           "http2", "false", (char *)NULL);
+}
+
 int main(int argc, char **argv)
 {
     char err[NM_OPTIONS_ERROR_MAX];
@@ -77,7 +127,9 @@ int main(int argc, char **argv)
     nm_scraper *scraper = NULL;
     nm_http_config hcfg;
     nm_http_server *http = NULL;
+    nm_webconfig *web = NULL;
     char conns[16], per_ip[16], timeout[16];
+    char enabled[128], types[64];
     sigset_t wait_set;
     int sig = 0;
 
@@ -101,6 +153,20 @@ int main(int argc, char **argv)
     sigemptyset(&ign.sa_mask);
     sigaction(SIGPIPE, &ign, NULL);
 
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+    /* One malloc arena for every thread. Each connection has a thread
+     * (http.c), and glibc would give each its own arena, every one keeping
+     * a scrape-sized buffer once freed: measured at 1,001 interfaces and
+     * 32 concurrent clients, peak RSS 66 MB instead of 19 MB. Scrapes are
+     * serialized anyway, so the arenas would buy no parallelism. */
+    mallopt(M_ARENA_MAX, 1);
+    /* Scrape bodies (megabytes at a thousand interfaces) are mapped on
+     * their own and unmapped when the last response carrying one is sent.
+     * A fixed threshold stops glibc from raising it after such a free and
+     * then keeping the next bodies in the heap, whose top stays resident. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+
     /* Blocked before any thread exists, so MHD's threads inherit the mask
      * and the signals queue for sigwait() below. */
     sigemptyset(&wait_set);
@@ -121,6 +187,13 @@ int main(int argc, char **argv)
     scfg.speed_min_interval_ns = opts.speed_min_interval_ns;
     scfg.log = &log;
     scfg.wireless_ssid = opts.wireless_ssid;
+    scfg.filter.include = opts.device_include;
+    scfg.filter.exclude = opts.device_exclude;
+    scfg.filter.type_exclude = opts.type_exclude;
+    scfg.collectors_off = NM_COLLECTORS_ALL & ~opts.collectors;
+    /* The process_* metrics describe this process: always the real /proc,
+     * whatever --path.procfs points the collector at. */
+    scfg.self_procfs = "/proc";
     scfg.connections.enabled = opts.connections;
     scfg.connections.processes = opts.connections_processes;
     scfg.connections.processes_limit = opts.connections_processes_limit;
@@ -134,6 +207,11 @@ int main(int argc, char **argv)
     }
     nm_log(&log, NM_LOG_INFO, "collector ready", "backend", nm_scraper_backend(scraper),
            "path.procfs", opts.procfs, "path.sysfs", opts.sysfs, (char *)NULL);
+    collectors_text(opts.collectors, enabled, sizeof enabled);
+    types_text(opts.type_exclude, types, sizeof types);
+    nm_log(&log, NM_LOG_INFO, "collectors", "enabled", enabled, "device_include",
+           opts.device_include ? opts.device_include : "", "device_exclude",
+           opts.device_exclude ? opts.device_exclude : "", "type_exclude", types, (char *)NULL);
 
     memset(&hcfg, 0, sizeof hcfg);
     hcfg.host = opts.listen_host;
@@ -143,13 +221,26 @@ int main(int argc, char **argv)
     hcfg.max_connections = opts.max_connections;
     hcfg.max_connections_per_ip = opts.max_connections_per_ip;
     hcfg.connection_timeout = opts.connection_timeout;
+    hcfg.max_requests = opts.max_requests;
+    hcfg.timeout_offset_ns = opts.timeout_offset_ns;
     hcfg.scraper = scraper;
     hcfg.log = &log;
     hcfg.connections_endpoint = opts.connections_endpoint;
     hcfg.connections = scfg.connections;
+    /* Read before anything listens (a bad file stops us here, naming its
+     * line) and while still root (the key may be readable by root only). */
+    if (opts.web_config_file) {
+        if (nm_webconfig_load(opts.web_config_file, &web, err, sizeof err) < 0) {
+            nm_log(&log, NM_LOG_ERROR, "cannot load the web config", "err", err, (char *)NULL);
+            nm_scraper_free(scraper);
+            return 1;
+        }
+        hcfg.web = web;
+    }
     if (nm_http_start(&hcfg, &http, &nerr) != NETMETRICS_OK) {
         nm_log(&log, NM_LOG_ERROR, "cannot start the HTTP server", "address",
                opts.listen_address, "err", nerr.message, (char *)NULL);
+        nm_webconfig_free(web);
         nm_scraper_free(scraper);
         return 1;
     }
@@ -159,6 +250,7 @@ int main(int argc, char **argv)
             nm_log(&log, NM_LOG_ERROR, "cannot drop privileges", "user", opts.runas, "err", err,
                    (char *)NULL);
             nm_http_stop(http);
+            nm_webconfig_free(web);
             nm_scraper_free(scraper);
             return 1;
         }
@@ -170,6 +262,8 @@ int main(int argc, char **argv)
     nm_log(&log, NM_LOG_INFO, "listening", "address", nm_http_address(http), "telemetry_path",
            opts.telemetry_path, "max_connections", conns, "max_connections_per_ip", per_ip,
            "connection_timeout_seconds", timeout, (char *)NULL);
+    if (web)
+        log_web_config(&log, opts.web_config_file, web);
 
     for (;;) {
         if (sigwait(&wait_set, &sig) != 0)
@@ -177,7 +271,8 @@ int main(int argc, char **argv)
         if (sig == SIGHUP) {
             /* Nothing is reloadable; say so rather than die (the default
              * action) when an init system or logrotate sends it. */
-            nm_log(&log, NM_LOG_INFO, "ignoring SIGHUP: there is no configuration to reload",
+            nm_log(&log, NM_LOG_INFO,
+                   "ignoring SIGHUP: nothing is reloaded (a new --web.config.file needs a restart)",
                    (char *)NULL);
             continue;
         }
@@ -185,6 +280,7 @@ int main(int argc, char **argv)
     }
     nm_log(&log, NM_LOG_INFO, "shutting down", "signal", signal_name(sig), (char *)NULL);
     nm_http_stop(http);
+    nm_webconfig_free(web);
     nm_scraper_free(scraper);
     return 0;
 }

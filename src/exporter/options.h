@@ -40,6 +40,8 @@ typedef struct nm_options {
     unsigned max_connections;
     unsigned max_connections_per_ip; /* 0: no per-address limit */
     unsigned connection_timeout;     /* seconds; 0: none */
+    unsigned max_requests;           /* --web.max-requests; 0: no limit */
+    uint64_t timeout_offset_ns;      /* --web.timeout-offset */
     int help;
     int version;
     /* --collector.speed.min-interval, in ns (default 1 s). */
@@ -53,9 +55,27 @@ typedef struct nm_options {
     int connections_endpoint;
     /* --collector.wireless.ssid (off): the SSID and BSSID info series. */
     int wireless_ssid;
+    /* Collectors (collectors.h): the NM_COLLECTOR_BIT set enabled, resolved
+     * when parsing ends from --collector.NAME / --no-collector.NAME and
+     * --collector.disable-defaults (a collector's own flag wins, in any
+     * order); `connections` above mirrors its bit. collectors_set and
+     * collectors_on record the explicit flags while parsing. */
+    unsigned collectors;
+    unsigned collectors_set;
+    unsigned collectors_on;
+    int disable_defaults;
+    /* --collector.device-include / --collector.device-exclude (NULL: none;
+     * mutually exclusive) and --collector.type-exclude (bits
+     * 1u << netmetrics_interface_type; 0: none), see devfilter.h. */
+    const char *device_include;
+    const char *device_exclude;
+    unsigned type_exclude;
     /* --runas USER: become USER after binding when started as root; NULL
      * (the default) stays as started. */
     const char *runas;
+    /* --web.config.file PATH: TLS, basic auth and headers (webconfig.h);
+     * NULL (the default, or "") serves plain HTTP to everyone. */
+    const char *web_config_file;
 } nm_options;
 
 typedef enum nm_options_result {

@@ -10,11 +10,14 @@
 
 #include <string.h>
 
+#include "collectors.h"
 #include "render.h"
 #include "render_rates.h"
 #include "render_link.h"
 #include "render_connections.h"
 #include "render_devices.h"
+#include "render_process.h"
+#include "httpstats.h"
 
 /* Counters, in exposition order, one per netmetrics_stat. */
 static const struct nm_counter_def {
@@ -315,6 +318,23 @@ static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap
     }
 }
 
+/* 1 when a collector is on (all are without info). */
+static int nm_collector_on(const nm_scrape_info *info, nm_collector_id id)
+{
+    return !info || !(info->collectors_off & NM_COLLECTOR_BIT(id));
+}
+
+/* 1 when a library part ran for some enabled collector: links for any
+ * interface collector, addresses and wireless for their own. */
+static int nm_part_wanted(const nm_scrape_info *info, netmetrics_part part)
+{
+    if (part == NETMETRICS_PART_ADDRESSES)
+        return nm_collector_on(info, NM_COLLECTOR_ADDRESSES);
+    if (part == NETMETRICS_PART_WIRELESS)
+        return nm_collector_on(info, NM_COLLECTOR_WIRELESS);
+    return !info || (~info->collectors_off & NM_COLLECTORS_INTERFACES) != 0;
+}
+
 static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int collected,
                            const char *backend, const nm_scrape_info *info)
 {
@@ -326,6 +346,8 @@ static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int co
     nm_expfmt_family(w, "netmetrics_scrape_collector_duration_seconds", NM_METRIC_GAUGE,
                      "Time the collector part took during this scrape, in seconds.");
     for (p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+        if (!nm_part_wanted(info, parts[p]))
+            continue; /* a disabled collector's part is not reported */
         nm_label_set(&l[0], "collector", netmetrics_part_name(parts[p]));
         nm_expfmt_sample_double(w, l, 1, netmetrics_snapshot_part_seconds(snap, parts[p]));
     }
@@ -336,6 +358,8 @@ static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int co
     for (p = 0; p < sizeof parts / sizeof parts[0]; p++) {
         int ok = collected && netmetrics_snapshot_part_status(snap, parts[p]) == NETMETRICS_OK;
 
+        if (!nm_part_wanted(info, parts[p]))
+            continue;
         nm_label_set(&l[0], "collector", netmetrics_part_name(parts[p]));
         nm_expfmt_sample_u64(w, l, 1, ok ? 1 : 0);
     }
@@ -353,6 +377,9 @@ static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int co
     nm_label_set(&l[0], "version", netmetrics_version());
     nm_label_set(&l[1], "os", NM_OS);
     nm_expfmt_sample_u64(w, l, 2, 1);
+
+    nm_render_process(w, info ? info->process : NULL);
+    nm_http_stats_render(w, info ? info->http : NULL);
 }
 
 int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *snap,
@@ -381,12 +408,20 @@ int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *
         out->failed = 1;
         return -1;
     }
-    nm_render_counters(&w, snap, n, &dl);
-    nm_render_gauges(&w, snap, n, &dl);
-    nm_render_interface_info(&w, snap, n, &dl);
-    nm_render_address_info(&w, snap, n, &dl);
-    nm_render_link(&w, snap, n, &dl, info ? info->wireless_ssid : 0);
-    nm_render_rates(&w, snap, n, &dl, info ? info->rates : NULL);
+    if (nm_collector_on(info, NM_COLLECTOR_NETDEV))
+        nm_render_counters(&w, snap, n, &dl);
+    if (nm_collector_on(info, NM_COLLECTOR_LINK)) {
+        nm_render_gauges(&w, snap, n, &dl);
+        nm_render_interface_info(&w, snap, n, &dl);
+    }
+    if (nm_collector_on(info, NM_COLLECTOR_ADDRESSES))
+        nm_render_address_info(&w, snap, n, &dl);
+    if (nm_collector_on(info, NM_COLLECTOR_LINK))
+        nm_render_link_details(&w, snap, n, &dl);
+    if (nm_collector_on(info, NM_COLLECTOR_WIRELESS))
+        nm_render_wireless(&w, snap, n, &dl, info ? info->wireless_ssid : 0);
+    if (nm_collector_on(info, NM_COLLECTOR_SPEED))
+        nm_render_rates(&w, snap, n, &dl, info ? info->rates : NULL);
     if (nm_render_connections(&w, info ? info->connections : NULL) < 0)
         out->failed = 1;
     nm_render_self(&w, snap, collected, backend, info);

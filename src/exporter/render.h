@@ -28,6 +28,14 @@ typedef struct nm_scrape_info {
     const struct nm_conn_render *connections;
     /* --collector.wireless.ssid: render the SSID/BSSID info series. */
     int wireless_ssid;
+    /* NM_COLLECTOR_BIT set of the disabled collectors (collectors.h): their
+     * families, and the self samples of their parts, are absent. 0: all. */
+    unsigned collectors_off;
+    /* The exporter's own process_* metrics (procself.h), or NULL: those
+     * families are then absent. */
+    const struct nm_process_metrics *process;
+    /* The HTTP server's request counters (httpstats.h), or NULL. */
+    const struct nm_http_stats *http;
 } nm_scrape_info;
 
 /* Appends every metric family to out. Returns 0, or -1 when out of memory

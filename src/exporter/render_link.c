@@ -165,9 +165,15 @@ static void render_wireless(nm_expfmt *w, const netmetrics_snapshot *snap, size_
     }
 }
 
-void nm_render_link(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                    const nm_devlabels *dl, int with_ssid)
+void nm_render_link_details(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                            const nm_devlabels *dl)
 {
     render_details(w, snap, n, dl);
+}
+
+void nm_render_wireless(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                        const nm_devlabels *dl, int with_ssid)
+{
     render_wireless(w, snap, n, dl, with_ssid);
 }
+

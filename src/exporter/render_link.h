@@ -13,16 +13,20 @@
 #include "netmetrics.h"
 #include "render_devices.h"
 
-/* Writes the families for the first n interfaces of snap, each with its
- * device label from dl. Series whose
+/* Write the families for the first n interfaces of snap, each with its
+ * device label from dl: the link details (--collector.link) and the
+ * wireless families (--collector.wireless), switched apart. Series whose
  * value is unknown (a down link's speed, a non-wireless interface's
  * signal) are left out; a family with no series leaves no trace.
  * with_ssid adds netmetrics_wireless_network_info. */
-void nm_render_link(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                    const nm_devlabels *dl, int with_ssid);
+void nm_render_link_details(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                            const nm_devlabels *dl);
+void nm_render_wireless(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                        const nm_devlabels *dl, int with_ssid);
 
 /* The master's name for the interface_info "master" label: "" when none,
- * the ifindex as text when the master is not in snap (another namespace).
+ * the ifindex as text when the master is not in snap (another namespace,
+ * or left out by the device filter).
  * buf holds NM_RENDER_MASTER_SIZE bytes. */
 #define NM_RENDER_MASTER_SIZE 21
 const char *nm_render_master_name(const netmetrics_snapshot *snap,

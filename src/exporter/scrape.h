@@ -11,7 +11,10 @@
 #include "log.h"
 #include "netmetrics.h"
 #include "connections_scrape.h"
+#include "devfilter.h"
+#include "httpstats.h"
 #include "render.h"
+#include "scrape_body.h"
 #include "strbuf.h"
 
 typedef struct nm_scraper nm_scraper;
@@ -28,6 +31,18 @@ typedef struct nm_scraper_config {
     nm_conn_config connections;
     /* --collector.wireless.ssid */
     int wireless_ssid;
+    /* --collector.device-include/-exclude and --collector.type-exclude
+     * (devfilter.h): applied to each collection before anything else. */
+    nm_devfilter_spec filter;
+    /* NM_COLLECTOR_BIT set of the disabled collectors (collectors.h); 0:
+     * all on. A disabled collector's library part is not collected and its
+     * families not rendered; with every interface collector off the
+     * interface table is not read at all. (The connections collector is
+     * switched by connections.enabled.) */
+    unsigned collectors_off;
+    /* procfs root the exporter's own process_* metrics are read from
+     * ("/proc"; procself.h), or NULL for none. */
+    const char *self_procfs;
 } nm_scraper_config;
 
 /* Opens the collector (the backend's sockets or files) and allocates the
@@ -47,6 +62,38 @@ const char *nm_scraper_backend(const nm_scraper *s);
  * when out of memory (out->failed is then set and its contents must not be
  * served). Safe to call from several threads at once. */
 int nm_scraper_scrape(nm_scraper *s, nm_format fmt, nm_strbuf *out);
+
+/* What an HTTP request asks of a scrape beyond the format. */
+typedef struct nm_scrape_request {
+    nm_format fmt;
+    /* nm_monotonic_ns() time the answer is due by (scrape_timeout.h), or 0
+     * for none. The scrape waits for the lock (another scrape) no longer:
+     * reached while waiting, or past once the lock is taken, nothing is
+     * collected and NM_SCRAPE_LATE is returned at once. Past it before the
+     * connections collector starts: that collector is skipped (success 0,
+     * no connection families). */
+    uint64_t deadline_ns;
+    /* The server's request counters, rendered with the self metrics; may
+     * be NULL. */
+    const nm_http_stats *http;
+} nm_scrape_request;
+
+#define NM_SCRAPE_LATE (-2)
+
+/* nm_scraper_scrape for one request: 0, -1 when out of memory, or
+ * NM_SCRAPE_LATE (out untouched). */
+int nm_scraper_scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf *out);
+
+/* nm_scraper_scrape_request for the HTTP layer, into a body that
+ * concurrent requests share: a request takes the body of a collection that
+ * started after it arrived when there is one (so it is never older than
+ * the request), and otherwise collects and renders itself, leaving its
+ * body for the requests that queued behind it. At most one collection runs
+ * at a time either way, so N clients scraping at once cost one collection
+ * and one rendering, not N. On 0, *out holds a reference the caller
+ * releases (nm_scrape_body_release); -1 and NM_SCRAPE_LATE as above, with
+ * *out NULL. */
+int nm_scraper_acquire(nm_scraper *s, const nm_scrape_request *req, nm_scrape_body **out);
 
 /* The min-interval rule, pure for tests: 1 when a collection at now_ns
  * should show the speeds computed at last_ns (the baseline) rather than

@@ -20,6 +20,7 @@ struct netmetrics_collector {
     void *fallback_state;
     int fallback_open;
     nm_extras *extras; /* link details and wireless, whichever backend ran */
+    unsigned skip_parts; /* netmetrics_collector_options.skip_parts */
 };
 
 void netmetrics_collector_options_init(netmetrics_collector_options *opts)
@@ -27,6 +28,7 @@ void netmetrics_collector_options_init(netmetrics_collector_options *opts)
     opts->backend = NETMETRICS_BACKEND_AUTO;
     opts->proc_root = NULL;
     opts->sys_root = NULL;
+    opts->skip_parts = 0;
 }
 
 static netmetrics_status set_root(char *dst, size_t size, const char *value, const char *dflt,
@@ -81,6 +83,7 @@ netmetrics_status netmetrics_collector_new(const netmetrics_collector_options *o
     if (!c)
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
     c->requested = opts->backend;
+    c->skip_parts = opts->skip_parts;
     st = set_root(c->roots.proc, sizeof c->roots.proc, opts->proc_root, "/proc", "proc", err);
     if (st == NETMETRICS_OK)
         st = set_root(c->roots.sys, sizeof c->roots.sys, opts->sys_root, "/sys", "sys", err);
@@ -158,10 +161,20 @@ const char *netmetrics_collector_backend(const netmetrics_collector *c)
     return c && c->ops ? c->ops->name : "";
 }
 
+/* Records a part the caller asked not to collect. */
+static void skip_part(netmetrics_snapshot *snap, netmetrics_part part)
+{
+    snap->part_status[part] = NETMETRICS_ERR_NOT_AVAILABLE;
+    snap->part_seconds[part] = 0.0;
+    strcpy(snap->part_error[part], "not collected");
+}
+
 /* One full collection through one backend. Each part's error message is
- * kept in the snapshot, so a caller that passed no error still can log it. */
+ * kept in the snapshot, so a caller that passed no error still can log it.
+ * Parts in skip (bits 1u << netmetrics_part) are not collected. */
 static netmetrics_status collect_with(const nm_backend_ops *ops, void *state, nm_extras *extras,
-                                      netmetrics_snapshot *snap, netmetrics_error *err)
+                                      unsigned skip, netmetrics_snapshot *snap,
+                                      netmetrics_error *err)
 {
     netmetrics_error lerr, aerr, werr;
     netmetrics_status st;
@@ -189,22 +202,30 @@ static netmetrics_status collect_with(const nm_backend_ops *ops, void *state, nm
     }
     /* The address table failing costs its series, not the scrape. */
     nm_error_clear(&aerr);
-    st = ops->collect_addresses(state, snap, &aerr);
+    st = NETMETRICS_OK;
+    if (!(skip & (1u << NETMETRICS_PART_ADDRESSES)))
+        st = ops->collect_addresses(state, snap, &aerr);
     t2 = nm_monotonic_ns();
     snap->part_status[NETMETRICS_PART_ADDRESSES] = st;
     snap->part_seconds[NETMETRICS_PART_ADDRESSES] = (double)(t2 - t1) / 1e9;
-    if (st != NETMETRICS_OK) {
+    if (skip & (1u << NETMETRICS_PART_ADDRESSES)) {
+        skip_part(snap, NETMETRICS_PART_ADDRESSES);
+    } else if (st != NETMETRICS_OK) {
         nm_error_prefix(&aerr, ops->name);
         memcpy(snap->part_error[NETMETRICS_PART_ADDRESSES], aerr.message, sizeof aerr.message);
         snap->addr_count = 0;
     }
     /* Wireless, like addresses, costs only its own series when it fails. */
     nm_error_clear(&werr);
-    st = extras ? nm_extras_wireless(extras, snap, &werr) : NETMETRICS_OK;
+    st = extras && !(skip & (1u << NETMETRICS_PART_WIRELESS))
+             ? nm_extras_wireless(extras, snap, &werr)
+             : NETMETRICS_OK;
     t3 = nm_monotonic_ns();
     snap->part_status[NETMETRICS_PART_WIRELESS] = st;
     snap->part_seconds[NETMETRICS_PART_WIRELESS] = (double)(t3 - t2) / 1e9;
-    if (st != NETMETRICS_OK)
+    if (skip & (1u << NETMETRICS_PART_WIRELESS))
+        skip_part(snap, NETMETRICS_PART_WIRELESS);
+    else if (st != NETMETRICS_OK)
         memcpy(snap->part_error[NETMETRICS_PART_WIRELESS], werr.message, sizeof werr.message);
     if (nm_snapshot_finish(snap) < 0) {
         snap->count = 0;
@@ -221,7 +242,7 @@ netmetrics_status netmetrics_collector_collect(netmetrics_collector *c, netmetri
 
     if (!c || !snap)
         return nm_error_set(err, NETMETRICS_ERR_INVALID, 0, "collector or snapshot missing");
-    st = collect_with(c->ops, c->state, c->extras, snap, err);
+    st = collect_with(c->ops, c->state, c->extras, c->skip_parts, snap, err);
     if (st == NETMETRICS_OK || !c->fallback || st == NETMETRICS_ERR_NO_MEMORY)
         return st;
 
@@ -231,7 +252,8 @@ netmetrics_status netmetrics_collector_collect(netmetrics_collector *c, netmetri
             return st;
         c->fallback_open = 1;
     }
-    if (collect_with(c->fallback, c->fallback_state, c->extras, snap, &ferr) != NETMETRICS_OK)
+    if (collect_with(c->fallback, c->fallback_state, c->extras, c->skip_parts, snap, &ferr) !=
+        NETMETRICS_OK)
         return st;
     nm_error_clear(err);
     return NETMETRICS_OK;

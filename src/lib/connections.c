@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "connlist.h"
 #include "nmerror.h"
 
@@ -149,6 +150,32 @@ static netmetrics_status collect_netlink(netmetrics_connections *l, unsigned fla
     return nm_conn_collect_netlink(l, flags, err);
 }
 
+/* The socket-table seam (connlist.h) a backend id selects: the platform's
+ * native interface backend names its native table (nm_conn_collect_netlink:
+ * sock_diag on Linux, libproc on macOS), its fallback the fallback
+ * (nm_conn_collect_procfs: /proc/net on Linux, libproc again on macOS,
+ * which has one table); the platform's table in backend.h says which ids
+ * those are. Another platform's backend is NOT_AVAILABLE; AUTO and
+ * unknown ids pass through. */
+static netmetrics_status seam_of(netmetrics_backend b, netmetrics_backend *seam,
+                                 netmetrics_error *err)
+{
+    const nm_platform_backend *p = nm_platform_backends;
+
+    *seam = b;
+    if (b == NETMETRICS_BACKEND_AUTO || strcmp(netmetrics_backend_name(b), "unknown") == 0)
+        return NETMETRICS_OK;
+    if (p[0].ops && b == p[0].id)
+        *seam = NETMETRICS_BACKEND_NETLINK;
+    else if (p[0].ops && p[1].ops && b == p[1].id)
+        *seam = NETMETRICS_BACKEND_PROCFS;
+    else
+        return nm_error_set(err, NETMETRICS_ERR_NOT_AVAILABLE, 0,
+                            "backend %s is not available on this platform (%s)",
+                            netmetrics_backend_name(b), NM_OS);
+    return NETMETRICS_OK;
+}
+
 netmetrics_status netmetrics_connections_collect(const netmetrics_collector_options *opts,
                                                  unsigned flags, netmetrics_connections **out,
                                                  netmetrics_error *err)
@@ -173,6 +200,9 @@ netmetrics_status netmetrics_connections_collect(const netmetrics_collector_opti
         if (opts->proc_root && opts->proc_root[0])
             proc_root = opts->proc_root;
     }
+    st = seam_of(backend, &backend, err);
+    if (st != NETMETRICS_OK)
+        return st;
     l = calloc(1, sizeof *l);
     if (!l)
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");

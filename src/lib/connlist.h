@@ -37,6 +37,11 @@ void nm_connlist_truncate(netmetrics_connections *l, size_t n);
 netmetrics_conn_state nm_conn_state_from_linux(netmetrics_conn_protocol proto, unsigned kstate);
 
 /* ---------------------------------------------------- platform backend -- */
+/* Named after Linux's two tables; connections.c calls the first for the
+ * platform's native interface backend and the second for its fallback. On
+ * macOS both are the one libproc walk (src/darwin/connections_libproc.c),
+ * which names the list "libproc" and finds the owners as it goes, so its
+ * nm_conn_find_owners has nothing left to do. */
 
 /* Which families and protocols the caller wants (flags already defaulted:
  * at least one protocol bit and one family bit are set). */

@@ -209,6 +209,25 @@ int nm_snapshot_finish(netmetrics_snapshot *snap)
     return 0;
 }
 
+size_t nm_snapshot_retain(netmetrics_snapshot *snap,
+                          int (*keep)(const struct netmetrics_interface *iface, void *arg),
+                          void *arg)
+{
+    size_t i, w = 0;
+
+    /* Structs move, the address array does not: each interface's addrs
+     * slice stays valid wherever the interface lands. */
+    for (i = 0; i < snap->count; i++) {
+        if (!keep(&snap->ifaces[i], arg))
+            continue;
+        if (w != i)
+            snap->ifaces[w] = snap->ifaces[i];
+        w++;
+    }
+    snap->count = w;
+    return w;
+}
+
 size_t netmetrics_snapshot_count(const netmetrics_snapshot *snap)
 {
     return snap ? snap->count : 0;

@@ -104,6 +104,14 @@ int nm_snapshot_add_address(netmetrics_snapshot *snap, int ifindex,
  * duplicates. 0, or -1 when out of memory. */
 int nm_snapshot_finish(netmetrics_snapshot *snap);
 
+/* Keeps the interfaces of a finished snapshot for which keep(iface, arg)
+ * returns non-zero and drops the others, in place and in order (the table
+ * stays sorted by ifindex; each kept interface keeps its addresses).
+ * Returns the number kept. */
+size_t nm_snapshot_retain(netmetrics_snapshot *snap,
+                          int (*keep)(const struct netmetrics_interface *iface, void *arg),
+                          void *arg);
+
 /* Sets iface->iftype from its facts (classify.h); nm_snapshot_finish
  * calls it for every interface. */
 void nm_interface_classify(struct netmetrics_interface *iface);

@@ -46,5 +46,16 @@ size_t nm_utf8_seq_len(const unsigned char *s, size_t n)
 
 int nm_is_hex_digit(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return nm_hex_value((char)c) >= 0;
+}
+
+int nm_hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
 }

@@ -16,4 +16,7 @@ size_t nm_utf8_seq_len(const unsigned char *s, size_t n);
  * backslash followed by "x" and two of these is written \x5c. */
 int nm_is_hex_digit(unsigned char c);
 
+/* Value of an ASCII hex digit (either case), or -1 for any other byte. */
+int nm_hex_value(char c);
+
 #endif

@@ -47,6 +47,11 @@ void nm_rtnl_walk_expect(nm_rtnl_walker *w, uint32_t seq, uint32_t pid)
     w->pid = pid;
 }
 
+void nm_rtnl_walk_events(nm_rtnl_walker *w)
+{
+    w->events = 1;
+}
+
 void nm_rtnl_walk_buffer(nm_rtnl_walker *w, const void *buf, size_t len)
 {
     w->buf = buf;
@@ -239,8 +244,9 @@ nm_rtnl_step nm_rtnl_walk_next(nm_rtnl_walker *w, nm_rtnl_msg *msg, netmetrics_e
         }
         if (h.nlmsg_type < NLMSG_MIN_TYPE)
             continue; /* reserved control message */
-        /* A reply that is not part of a multi-part answer is the whole answer. */
-        if (!(h.nlmsg_flags & NLM_F_MULTI))
+        /* A reply that is not part of a multi-part answer is the whole
+         * answer; notifications are never multi-part and never end. */
+        if (!(h.nlmsg_flags & NLM_F_MULTI) && !w->events)
             w->state = WALK_DONE;
         return NM_RTNL_STEP_MSG;
     }
@@ -248,23 +254,16 @@ nm_rtnl_step nm_rtnl_walk_next(nm_rtnl_walker *w, nm_rtnl_msg *msg, netmetrics_e
 
 /* --------------------------------------------------------- attributes -- */
 
-typedef struct attr_iter {
-    const unsigned char *p;
-    size_t left;
-    const char *where; /* for messages: "RTM_NEWLINK", "IFLA_LINKINFO" */
-} attr_iter;
-
-static void attr_start(attr_iter *it, const unsigned char *p, size_t len, const char *where)
+void nm_rtnl_attr_start(nm_rtnl_attr_iter *it, const unsigned char *p, size_t len,
+                        const char *where)
 {
     it->p = p;
     it->left = len;
     it->where = where;
 }
 
-/* 1 with the next attribute (type without the NESTED/BYTEORDER bits), 0 at
- * the end, -1 with err set when the lengths do not add up. */
-static int attr_next(attr_iter *it, unsigned *type, const unsigned char **data, size_t *dlen,
-                     netmetrics_error *err)
+int nm_rtnl_attr_next(nm_rtnl_attr_iter *it, unsigned *type, const unsigned char **data,
+                      size_t *dlen, netmetrics_error *err)
 {
     struct rtattr rta;
     size_t adv;
@@ -362,14 +361,14 @@ static void optional_string(const unsigned char *d, size_t dlen, char *out, size
 static int parse_linkinfo(const unsigned char *data, size_t dlen, struct netmetrics_interface *out,
                           netmetrics_error *err)
 {
-    attr_iter it;
+    nm_rtnl_attr_iter it;
     const unsigned char *d;
     unsigned type;
     size_t n;
     int r;
 
-    attr_start(&it, data, dlen, "IFLA_LINKINFO");
-    while ((r = attr_next(&it, &type, &d, &n, err)) > 0) {
+    nm_rtnl_attr_start(&it, data, dlen, "IFLA_LINKINFO");
+    while ((r = nm_rtnl_attr_next(&it, &type, &d, &n, err)) > 0) {
         if (type == IFLA_INFO_KIND &&
             copy_string(d, n, out->kind, sizeof out->kind, "IFLA_INFO_KIND", err) < 0)
             return -1;
@@ -377,28 +376,28 @@ static int parse_linkinfo(const unsigned char *data, size_t dlen, struct netmetr
     return r;
 }
 
-/* Copies `count` counters of `width` bytes (8 or 4) in enum netmetrics_stat
- * order and marks them valid. */
-static void copy_stats(const unsigned char *data, size_t count, size_t width,
-                       struct netmetrics_interface *out)
+void nm_rtnl_copy_counters(const unsigned char *data, size_t count, size_t width,
+                           uint64_t stats[NETMETRICS_STAT_COUNT], uint32_t *valid)
 {
     size_t i;
 
     if (count > NETMETRICS_STAT_COUNT)
         count = NETMETRICS_STAT_COUNT; /* a newer kernel's extra fields */
-    for (i = 0; i < count; i++) {
-        if (width == sizeof(uint64_t)) {
-            uint64_t v;
-
-            memcpy(&v, data + i * width, sizeof v);
-            out->stats[i] = v;
-        } else {
-            uint32_t v;
-
-            memcpy(&v, data + i * width, sizeof v);
-            out->stats[i] = v;
+    if (width == sizeof(uint64_t)) {
+        /* The common case, once per interface per scrape: one copy, not a
+         * loop (u64 in host order, like the array). */
+        if (count) {
+            memcpy(stats, data, count * sizeof(uint64_t));
+            *valid |= count >= 32 ? 0xffffffffu : (1u << count) - 1u;
         }
-        out->stats_valid |= 1u << i;
+        return;
+    }
+    for (i = 0; i < count; i++) {
+        uint32_t v;
+
+        memcpy(&v, data + i * sizeof v, sizeof v);
+        stats[i] = v;
+        *valid |= 1u << i;
     }
 }
 
@@ -409,7 +408,7 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
     const unsigned char *s64 = NULL, *s32 = NULL, *d;
     size_t s64_len = 0, s32_len = 0, n, hdr;
     struct ifinfomsg ifi;
-    attr_iter it;
+    nm_rtnl_attr_iter it;
     unsigned type;
     int have_name = 0, r;
 
@@ -432,8 +431,8 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
     hdr = NLMSG_ALIGN(sizeof ifi);
     if (hdr > len)
         hdr = len;
-    attr_start(&it, p + hdr, len - hdr, "RTM_NEWLINK");
-    while ((r = attr_next(&it, &type, &d, &n, err)) > 0) {
+    nm_rtnl_attr_start(&it, p + hdr, len - hdr, "RTM_NEWLINK");
+    while ((r = nm_rtnl_attr_next(&it, &type, &d, &n, err)) > 0) {
         switch (type) {
         case IFLA_IFNAME:
             if (copy_string(d, n, out->name, sizeof out->name, "IFLA_IFNAME", err) < 0)
@@ -527,9 +526,11 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
                             "RTM_NEWLINK for ifindex %d has no IFLA_IFNAME", out->ifindex);
     /* The 32-bit counters wrap; use them only when there is nothing better. */
     if (s64)
-        copy_stats(s64, s64_len / sizeof(uint64_t), sizeof(uint64_t), out);
+        nm_rtnl_copy_counters(s64, s64_len / sizeof(uint64_t), sizeof(uint64_t), out->stats,
+                              &out->stats_valid);
     else if (s32) {
-        copy_stats(s32, s32_len / sizeof(uint32_t), sizeof(uint32_t), out);
+        nm_rtnl_copy_counters(s32, s32_len / sizeof(uint32_t), sizeof(uint32_t), out->stats,
+                              &out->stats_valid);
         out->counters_32bit = 1; /* rates treat a decrease as a wrap */
     }
     return NETMETRICS_OK;
@@ -545,7 +546,7 @@ netmetrics_status nm_rtnl_parse_addr(const void *payload, size_t len, int *ifind
     struct ifaddrmsg ifa;
     size_t width, hdr, n;
     unsigned type, max_prefix;
-    attr_iter it;
+    nm_rtnl_attr_iter it;
     int r;
 
     memset(out, 0, sizeof *out);
@@ -579,8 +580,8 @@ netmetrics_status nm_rtnl_parse_addr(const void *payload, size_t len, int *ifind
     hdr = NLMSG_ALIGN(sizeof ifa);
     if (hdr > len)
         hdr = len;
-    attr_start(&it, p + hdr, len - hdr, "RTM_NEWADDR");
-    while ((r = attr_next(&it, &type, &d, &n, err)) > 0) {
+    nm_rtnl_attr_start(&it, p + hdr, len - hdr, "RTM_NEWADDR");
+    while ((r = nm_rtnl_attr_next(&it, &type, &d, &n, err)) > 0) {
         if (type != IFA_ADDRESS && type != IFA_LOCAL)
             continue;
         if (n != width)

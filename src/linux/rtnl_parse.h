@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Pure rtnetlink parsers: they take the bytes of one recv() of a dump and
- * turn them into snapshot entries. Nothing here opens a socket, reads a file
- * or allocates beyond the snapshot's own growth, so every function can be
- * called on arbitrary bytes (unit tests, a libFuzzer target). Every read is
- * bounds-checked against the length given and done with memcpy, so neither
- * a lying length nor an unaligned buffer can make them read out of bounds. */
+/* Pure rtnetlink parsers: they take the bytes of one recv() of a dump (or
+ * of a notification datagram) and turn them into snapshot entries. Nothing
+ * here opens a socket, reads a file or allocates beyond the snapshot's own
+ * growth, so every function can be called on arbitrary bytes (unit tests,
+ * a libFuzzer target). Every read is bounds-checked against the length
+ * given and done with memcpy, so neither a lying length nor an unaligned
+ * buffer can make them read out of bounds. */
 #ifndef NM_RTNL_PARSE_H
 #define NM_RTNL_PARSE_H
 
@@ -36,6 +37,7 @@ typedef struct nm_rtnl_walker {
     int filter;          /* set by nm_rtnl_walk_expect */
     uint32_t seq, pid;   /* accepted seq and port id when filter is set */
     int interrupted;     /* a message of ours carried NLM_F_DUMP_INTR */
+    int events;          /* set by nm_rtnl_walk_events */
     size_t foreign;      /* messages skipped for their seq or port id */
 } nm_rtnl_walker;
 
@@ -56,6 +58,11 @@ void nm_rtnl_walk_init(nm_rtnl_walker *w);
  * in w->foreign. */
 void nm_rtnl_walk_expect(nm_rtnl_walker *w, uint32_t seq, uint32_t pid);
 
+/* Walk a datagram of notifications (a multicast group's messages) rather
+ * than an answer: a message without NLM_F_MULTI does not end the walk, the
+ * walker just returns NM_RTNL_STEP_MORE at the end of the buffer. */
+void nm_rtnl_walk_events(nm_rtnl_walker *w);
+
 /* The next buffer of the answer (replaces the previous one, which must
  * have been walked to NM_RTNL_STEP_MORE). */
 void nm_rtnl_walk_buffer(nm_rtnl_walker *w, const void *buf, size_t len);
@@ -68,11 +75,38 @@ nm_rtnl_step nm_rtnl_walk_next(nm_rtnl_walker *w, nm_rtnl_msg *msg, netmetrics_e
 /* 1 when the walker reached DONE. */
 int nm_rtnl_walk_done(const nm_rtnl_walker *w);
 
+/* --------------------------------------------------------- attributes -- */
+
+/* An iterator over the rtattr list of one message or nested attribute,
+ * shared by the parsers of this directory. */
+typedef struct nm_rtnl_attr_iter {
+    const unsigned char *p;
+    size_t left;
+    const char *where; /* for messages: "RTM_NEWLINK", "IFLA_LINKINFO" */
+} nm_rtnl_attr_iter;
+
+void nm_rtnl_attr_start(nm_rtnl_attr_iter *it, const unsigned char *p, size_t len,
+                        const char *where);
+
+/* 1 with the next attribute (type without the NESTED/BYTEORDER bits; data
+ * and dlen its payload, inside the buffer), 0 at the end, -1 with err set
+ * when the lengths do not add up. */
+int nm_rtnl_attr_next(nm_rtnl_attr_iter *it, unsigned *type, const unsigned char **data,
+                      size_t *dlen, netmetrics_error *err);
+
+/* Copies `count` counters of `width` bytes (8 or 4) from data, in the order
+ * of struct rtnl_link_stats64 (which enum netmetrics_stat follows), into
+ * stats and sets their bits in *valid; counters past the known ones (a
+ * newer kernel's) are ignored. data must hold count * width bytes. */
+void nm_rtnl_copy_counters(const unsigned char *data, size_t count, size_t width,
+                           uint64_t stats[NETMETRICS_STAT_COUNT], uint32_t *valid);
+
 /* ------------------------------------------------------ single messages -- */
 
 /* Parses the payload of one RTM_NEWLINK message (struct ifinfomsg followed
  * by attributes) into *out, which is fully initialised first (carrier -1,
- * link_type from ifi_type, no stats). Errors: NETMETRICS_ERR_PARSE with a
+ * link_type from ifi_type, no stats). The link cache keeps what this fills
+ * (lc_link in linkcache.c): a field added here must be added there too. Errors: NETMETRICS_ERR_PARSE with a
  * message naming the problem (truncated ifinfomsg, a bad attribute length,
  * a missing or malformed IFLA_IFNAME, ...). *out is then unspecified. */
 netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sysfs_parse.h"
+#include "utf8.h"
 
 static int is_space(char c)
 {
@@ -20,17 +21,6 @@ static void trim(const char **p, const char **end)
         (*p)++;
     while (*end > *p && is_space((*end)[-1]))
         (*end)--;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 netmetrics_status nm_sysfs_parse_uint(const char *text, size_t len, uint64_t max, uint64_t *out)
@@ -76,7 +66,7 @@ netmetrics_status nm_sysfs_parse_hex32(const char *text, size_t len, uint32_t *o
     if (p == end)
         return NETMETRICS_ERR_PARSE;
     for (; p < end; p++) {
-        int d = hex_value(*p);
+        int d = nm_hex_value(*p);
 
         if (d < 0 || v > 0x0fffffffu)
             return NETMETRICS_ERR_PARSE;
@@ -129,8 +119,8 @@ netmetrics_status nm_sysfs_parse_hwaddr(const char *text, size_t len, unsigned c
 
         if (end - p < 2 || n == size)
             return NETMETRICS_ERR_PARSE;
-        hi = hex_value(p[0]);
-        lo = hex_value(p[1]);
+        hi = nm_hex_value(p[0]);
+        lo = nm_hex_value(p[1]);
         if (hi < 0 || lo < 0)
             return NETMETRICS_ERR_PARSE;
         out[n++] = (unsigned char)(hi << 4 | lo);

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Writes the seed corpora of the rtnetlink fuzz targets: the recv() buffers
-# of real RTM_GETLINK and RTM_GETADDR dumps, plus a few hand-made edge
-# cases. Run as root: it makes a network namespace with lo, a veth pair, a
+# of real RTM_GETLINK, RTM_GETADDR and RTM_GETSTATS dumps, the notification
+# datagrams a few changes cause (rtnl_stats, whose target feeds its input
+# to the link cache as well), plus a few hand-made edge cases. Run as root: it makes a network namespace with lo, a veth pair, a
 # bridge and IPv4/IPv6 addresses (198.18.0.0/15, fd00::/8), dumps it and
 # deletes it. The files are committed; run this again only to refresh them.
-#   usage: gen_rtnl_seeds.py OUTDIR   (writes OUTDIR/rtnl_links, OUTDIR/rtnl_addrs)
+#   usage: gen_rtnl_seeds.py OUTDIR
+#   (writes OUTDIR/rtnl_links, OUTDIR/rtnl_addrs, OUTDIR/rtnl_stats)
 import os
 import socket
 import struct
@@ -13,7 +15,10 @@ import subprocess
 import sys
 
 NETLINK_ROUTE = 0
-RTM_GETLINK, RTM_GETADDR = 18, 22
+RTM_GETLINK, RTM_GETADDR, RTM_GETSTATS = 18, 22, 94
+IFLA_STATS_FILTER_LINK_64 = 1
+RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR = 1, 5, 9
+SOL_NETLINK, NETLINK_ADD_MEMBERSHIP = 270, 1
 NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
 NLMSG_DONE = 3
 
@@ -84,10 +89,36 @@ def inside():
     ifaddr = struct.pack("=BBBBI", socket.AF_UNSPEC, 0, 0, 0, 0)
     for i, b in enumerate(dump(RTM_GETADDR, ifaddr)):
         write(os.path.join(out, "rtnl_addrs"), "dump_%d.bin" % i, b)
+    ifstats = struct.pack("=BBHII", socket.AF_UNSPEC, 0, 0, 0, IFLA_STATS_FILTER_LINK_64)
+    for i, b in enumerate(dump(RTM_GETSTATS, ifstats)):
+        write(os.path.join(out, "rtnl_stats"), "dump_%d.bin" % i, b)
+    # Notifications of a few changes: link (AF_UNSPEC, and the bridge's
+    # AF_BRIDGE port messages), IPv4 and IPv6 addresses; each datagram, and
+    # all of them in one buffer.
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW | socket.SOCK_NONBLOCK, NETLINK_ROUTE)
+    s.bind((0, 0))
+    for g in (RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR):
+        s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g)
+    sh("ip", "link", "set", "va", "mtu", "1400")
+    sh("ip", "link", "set", "va", "nomaster")
+    sh("ip", "addr", "add", "198.18.1.1/24", "dev", "va")
+    sh("ip", "addr", "add", "fd00::7/64", "dev", "va", "nodad")
+    sh("ip", "link", "add", "vn", "type", "veth", "peer", "name", "vm")
+    sh("ip", "link", "del", "vn")
+    events = []
+    while True:
+        try:
+            events.append(s.recv(65536))
+        except BlockingIOError:
+            break
+    s.close()
+    for i, b in enumerate(events):
+        write(os.path.join(out, "rtnl_stats"), "event_%d.bin" % i, b)
+    write(os.path.join(out, "rtnl_stats"), "events_all.bin", b"".join(events))
     # Edge cases: an empty buffer, a lone NLMSG_DONE, a kernel error.
     done = struct.pack("=IHHIIi", 20, NLMSG_DONE, 2, 1, 0, 0)
     err = struct.pack("=IHHIIi", 36, 2, 0, 1, 0, -95) + bytes(16)
-    for t in ("rtnl_links", "rtnl_addrs"):
+    for t in ("rtnl_links", "rtnl_addrs", "rtnl_stats"):
         write(os.path.join(out, t), "done.bin", done)
         write(os.path.join(out, t), "error.bin", err)
         write(os.path.join(out, t), "empty.bin", b"")

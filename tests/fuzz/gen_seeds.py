@@ -129,6 +129,40 @@ struct.pack_into("=I", mib, 20, 0x8863)
 mib[52:180] = if_data64(1500, 5 * 2**32, 7)
 write("darwin_ifmib", "en0.bin", bytes(mib))
 
+
+def sockinfo(family, kind, proto, state, vflag, laddr, faddr, lport, fport, handle,
+             soi_state=0, qlen=0, qlimit=0):
+    # struct socket_fdinfo per darwin_layout.h: 792 bytes, natural alignment
+    b = bytearray(792)
+    struct.pack_into("=Q", b, 160, handle)
+    struct.pack_into("=iii", b, 176, 2 if proto == 17 else 1, proto, family)
+    struct.pack_into("=hhxxh", b, 192, soi_state, qlen, qlimit)
+    struct.pack_into("=I", b, 208, 100)
+    struct.pack_into("=I", b, 232, 200)
+    struct.pack_into("=i", b, 256, kind)
+    struct.pack_into("=ii", b, 264, struct.unpack("=H", struct.pack("!H", fport))[0],
+                     struct.unpack("=H", struct.pack("!H", lport))[0])
+    b[288] = vflag
+    for off, a in ((296, faddr), (312, laddr)):
+        b[off:off + 16] = a if len(a) == 16 else bytes(12) + a
+    struct.pack_into("=i", b, 344, state)
+    return bytes(b)
+
+
+v4 = lambda *o: bytes(o)
+AF_INET, AF_INET6 = 2, 30
+tcp4 = sockinfo(AF_INET, 2, 6, 4, 1, v4(198, 18, 0, 1), v4(198, 18, 0, 2), 443, 51000, 0x1111)
+listen6 = sockinfo(AF_INET6, 2, 6, 1, 3, bytes(16), bytes(16), 9709, 0, 0x2222, 0x80, 3, 128)
+mapped = sockinfo(AF_INET6, 2, 6, 4, 1, v4(198, 18, 0, 5), v4(198, 18, 0, 6), 22, 40000, 0x3333)
+udp = sockinfo(AF_INET, 1, 17, 0, 1, v4(0, 0, 0, 0), v4(0, 0, 0, 0), 5353, 0, 0x4444)
+udp6c = sockinfo(AF_INET6, 1, 17, 0, 2, bytes(15) + b"\x01", bytes(15) + b"\x35", 40000, 53,
+                 0x5555, 0x2)
+unix = sockinfo(1, 3, 0, 0, 0, bytes(4), bytes(4), 0, 0, 0x6666)
+write("darwin_sockinfo", "tcp4.bin", b"\x1f" + tcp4)
+write("darwin_sockinfo", "mixed.bin", b"\x10" + tcp4 + listen6 + mapped + udp + udp6c + unix)
+write("darwin_sockinfo", "shared.bin", b"\x1f" + tcp4 + tcp4 + listen6 + tcp4[:400])
+write("darwin_sockinfo", "udp_only.bin", b"\x0e" + udp + udp6c + tcp4)
+
 # -- the CLI: arguments separated by NUL ---------------------------------------------
 write("cli_options", "watch.txt", b"--watch\0--interval=500ms\0--count=3\0-i\0eth0")
 write("cli_options", "json.txt", b"--json\0--backend=procfs\0--interface\0lo")

@@ -40,7 +40,7 @@ done
 # scrapes within 1 s of the last snapshot reuse it (several servers scraping
 # at once), and may then show an interface deleted less than 1 s earlier.
 nm_start_exporter "$NS" churn --web.max-connections=256 --web.max-connections-per-ip=256 \
-    --collector.speed.min-interval=0
+    --collector.speed.min-interval=0 --web.max-requests=0
 pass "exporter started in $NS (port $NM_EXPORTER_PORT)"
 
 cat >"$NM_TMP/churn.py" <<'PY'

@@ -335,7 +335,7 @@ fi
 [ $? -eq 2 ] && pass "stray argument: status 2" || fail "stray argument accepted"
 
 # ---------------------------------------------------------------- (d) (e) --
-nm_start_exporter "$NS" plain
+nm_start_exporter "$NS" plain --collector.connections
 PLAIN_PORT=$NM_EXPORTER_PORT
 nm_scrape_to "$NS" "$PLAIN_PORT" "$NM_TMP/plain.prom"
 chk counts "$PLAIN_PORT" "$NM_TMP/plain.prom"
@@ -351,7 +351,7 @@ code=$(ip netns exec "$NS" curl -s -o /dev/null -w '%{http_code}' --max-time 10 
 [ "$code" = 404 ] && pass "/connections is 404 when not enabled" ||
     fail "/connections answered $code when not enabled"
 
-nm_start_exporter "$NS" endpoint --web.enable-connections-endpoint \
+nm_start_exporter "$NS" endpoint --collector.connections --web.enable-connections-endpoint \
     --collector.connections.processes
 EP_PORT=$NM_EXPORTER_PORT
 ip netns exec "$NS" curl -sS --fail --max-time 10 --noproxy '*' -D "$NM_TMP/ep.headers" \
@@ -371,5 +371,16 @@ else
 fi
 grep -q '^netmetrics_receive_bytes_total{device="lo"}' "$NM_TMP/off.prom" &&
     pass "interface metrics unaffected" || fail "interface metrics missing"
+
+# Opt-in, like node_exporter's tcpstat: no flag, no socket dump.
+nm_start_exporter "$NS" default
+nm_scrape_to "$NS" "$NM_EXPORTER_PORT" "$NM_TMP/default.prom"
+if grep -q 'netmetrics_connections\|collector="connections"' "$NM_TMP/default.prom"; then
+    fail "the connections collector is on without --collector.connections"
+else
+    pass "the connections collector is off by default"
+fi
+grep -q '^netmetrics_receive_bytes_total{device="lo"}' "$NM_TMP/default.prom" &&
+    pass "default: interface metrics present" || fail "default: interface metrics missing"
 
 nm_finish

@@ -101,7 +101,7 @@ ROOT=$NM_TMP/root
 cp -r "$BASIC" "$ROOT"
 chmod -R u+w "$ROOT"   # the copy of a read-only source tree (distcheck) is read-only
 nm_start_exporter "" fixture --collector.backend=procfs --path.procfs="$ROOT/proc" \
-    --path.sysfs="$ROOT/sys" --collector.speed.min-interval=0
+    --path.sysfs="$ROOT/sys" --collector.speed.min-interval=0 --collector.connections
 scrape_check good &&
     expect_value good "fixture root: links succeed" 1 netmetrics_scrape_collector_success collector=links
 # The fixture root has no /proc/net/tcp: the connections collector fails

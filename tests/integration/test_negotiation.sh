@@ -45,7 +45,7 @@ series() {
     grep -v '^#' "$1" | sed 's/ [^ ]*$//' | sort
 }
 
-nm_start_exporter "" neg
+nm_start_exporter "" neg --collector.connections --collector.speed.min-interval=0
 
 # -- OpenMetrics for Prometheus ---------------------------------------------
 code=$(get om /metrics -H "Accept: $PROM_ACCEPT")

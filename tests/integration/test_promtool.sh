@@ -18,7 +18,7 @@ PROMTOOL=${PROMTOOL:-$(command -v promtool || true)}
 # lint NS TAG BACKEND: start an exporter, scrape it, lint the text.
 lint() {
     local ns=$1 tag=$2 backend=$3 out rc
-    nm_start_exporter "$ns" "$tag" --collector.backend="$backend"
+    nm_start_exporter "$ns" "$tag" --collector.backend="$backend" --collector.connections
     nm_scrape_to "$ns" "$NM_EXPORTER_PORT" "$NM_TMP/$tag.prom"
     kill -TERM "$NM_EXPORTER_PID" 2>/dev/null
     [ -s "$NM_TMP/$tag.prom" ] || { fail "$tag: empty scrape"; return; }

@@ -17,7 +17,7 @@ USER_NAME=nobody
 uid=$(id -u "$USER_NAME" 2>/dev/null) || skip "no user $USER_NAME on this machine"
 gid=$(id -g "$USER_NAME")
 
-nm_start_exporter "" runas --runas="$USER_NAME"
+nm_start_exporter "" runas --runas="$USER_NAME" --collector.connections
 grep -q "msg=\"dropped privileges\" user=$USER_NAME" "$NM_TMP/exporter-runas.log" &&
     pass "the log says it dropped privileges to $USER_NAME" ||
     fail "no 'dropped privileges' line in the log"

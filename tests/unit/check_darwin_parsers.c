@@ -4,15 +4,22 @@
  * of darwin_layout.h (valid, cut at every length, zero and lying lengths,
  * wrong versions, malformed sockaddr_dl), the ifmibdata reader, the
  * `netstat -ibdn` parser on the samples in tests/fixtures/darwin/, the
- * classification rules and the collector's per-platform backend table.
+ * classification rules, libproc's socket_fdinfo decoder and the socket
+ * table that de-duplicates shared sockets, the CoreWLAN value rules, and
+ * the per-platform backend tables (interfaces and connections).
  * Buffers are copied into exactly-sized heap blocks before parsing, so
  * under ASan a read one byte past the end is a failure. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <check.h>
+#include <math.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "classify_darwin.h"
 #include "darwin_layout.h"
@@ -22,7 +29,9 @@
 #include "netmetrics.h"
 #include "netstat_parse.h"
 #include "snapshot.h"
+#include "sockinfo_parse.h"
 #include "strbuf.h"
+#include "wifi_reading.h"
 
 /* ------------------------------------------------------------ builders -- */
 
@@ -842,6 +851,38 @@ START_TEST(test_classify_table)
         {"fw0", 0x8863, -1, NM_DW_IFT_IEEE1394, NULL, NETMETRICS_IFTYPE_OTHER},
         {"xyz0", 0, -1, -1, NULL, NETMETRICS_IFTYPE_OTHER},
         {"en9", 0x8863, -1, -1, "SomethingNew", NETMETRICS_IFTYPE_OTHER},
+        /* each branch, and which source wins over which */
+        {"lo0", 0x8049, NM_DW_FUNC_WIRED, NM_DW_IFT_ETHER, "Ethernet",
+         NETMETRICS_IFTYPE_LOOPBACK}, /* IFF_LOOPBACK first */
+        {"en0", 0x8863, NM_DW_FUNC_WIFI_INFRA, NM_DW_IFT_ETHER, "Ethernet",
+         NETMETRICS_IFTYPE_WIFI}, /* functional type over SystemConfiguration */
+        {"en5", 0x8863, NM_DW_FUNC_WIRED, NM_DW_IFT_ETHER, "IEEE80211",
+         NETMETRICS_IFTYPE_WIFI}, /* WIRED does not decide: SC says Wi-Fi */
+        {"en6", 0x8863, NM_DW_FUNC_UNKNOWN, NM_DW_IFT_LOOP, "WWAN",
+         NETMETRICS_IFTYPE_CELLULAR}, /* SC over IFT */
+        {"gif1", 0x8010, -1, NM_DW_IFT_GIF, "Ethernet", NETMETRICS_IFTYPE_VIRTUAL},
+        {"utun4", 0x8051, NM_DW_FUNC_WIRED, NM_DW_IFT_ETHER, "Ethernet",
+         NETMETRICS_IFTYPE_VIRTUAL}, /* a virtual name over "Ethernet" */
+        {"en8", 0x8863, NM_DW_FUNC_COMPANIONLINK, NM_DW_IFT_ETHER, NULL,
+         NETMETRICS_IFTYPE_VIRTUAL},
+        {"en2", 0x8863, NM_DW_FUNC_MANAGEMENT, NM_DW_IFT_ETHER, NULL,
+         NETMETRICS_IFTYPE_ETHERNET}, /* a type newer than these rules: next source */
+        {"en2", 0x8863, 99, NM_DW_IFT_ETHER, "IEEE80211", NETMETRICS_IFTYPE_WIFI},
+        {"bond0", 0x8863, -1, NM_DW_IFT_IEEE8023ADLAG, "Bond", NETMETRICS_IFTYPE_VIRTUAL},
+        {"en3", 0x8863, -1, NM_DW_IFT_ETHER, "Bond", NETMETRICS_IFTYPE_VIRTUAL},
+        {"en3", 0x8863, -1, NM_DW_IFT_ETHER, "VLAN", NETMETRICS_IFTYPE_VIRTUAL},
+        {"ppp0", 0x8051, -1, -1, "PPP", NETMETRICS_IFTYPE_VIRTUAL},
+        {"ppp0", 0x8051, -1, NM_DW_IFT_PPP, NULL, NETMETRICS_IFTYPE_VIRTUAL},
+        {"ipsec0", 0x8051, -1, -1, "IPSec", NETMETRICS_IFTYPE_VIRTUAL},
+        {"x0", 0, -1, -1, "L2TP", NETMETRICS_IFTYPE_VIRTUAL},
+        {"x0", 0, -1, -1, "PPTP", NETMETRICS_IFTYPE_VIRTUAL},
+        {"x0", 0, -1, -1, "6to4", NETMETRICS_IFTYPE_VIRTUAL},
+        {"x0", 0, -1, -1, "IPv4", NETMETRICS_IFTYPE_VIRTUAL},
+        {"x0", 0, -1, -1, "VPN", NETMETRICS_IFTYPE_VIRTUAL},
+        {"x0", 0, -1, -1, "Modem", NETMETRICS_IFTYPE_OTHER},
+        {"x0", 0, -1, -1, "Serial", NETMETRICS_IFTYPE_OTHER},
+        {"fw1", 0x8863, -1, -1, "FireWire", NETMETRICS_IFTYPE_OTHER},
+        {"pktap0", 0, -1, NM_DW_IFT_PKTAP, NULL, NETMETRICS_IFTYPE_VIRTUAL},
     };
     size_t i;
 
@@ -876,6 +917,17 @@ START_TEST(test_classify_virtual_names)
     ck_assert_int_eq(nm_dw_ift_to_arphrd(NM_DW_IFT_ETHER), 1);
     ck_assert_int_eq(nm_dw_ift_to_arphrd(NM_DW_IFT_LOOP), 772);
     ck_assert_int_eq(nm_dw_ift_to_arphrd(NM_DW_IFT_CELLULAR), -1);
+    /* which functional types end the decision */
+    ck_assert(nm_dw_functional_decides(NM_DW_FUNC_LOOPBACK));
+    ck_assert(nm_dw_functional_decides(NM_DW_FUNC_WIFI_INFRA));
+    ck_assert(nm_dw_functional_decides(NM_DW_FUNC_WIFI_AWDL));
+    ck_assert(nm_dw_functional_decides(NM_DW_FUNC_CELLULAR));
+    ck_assert(nm_dw_functional_decides(NM_DW_FUNC_INTCOPROC));
+    ck_assert(nm_dw_functional_decides(NM_DW_FUNC_COMPANIONLINK));
+    ck_assert(!nm_dw_functional_decides(NM_DW_FUNC_WIRED));
+    ck_assert(!nm_dw_functional_decides(NM_DW_FUNC_UNKNOWN));
+    ck_assert(!nm_dw_functional_decides(NM_DW_FUNC_MANAGEMENT));
+    ck_assert(!nm_dw_functional_decides(-1));
 }
 END_TEST
 
@@ -924,6 +976,542 @@ START_TEST(test_classify_roundtrip)
 }
 END_TEST
 
+/* ----------------------------------------------------------- sockinfo -- */
+
+typedef struct sockspec {
+    int family;            /* NM_DW_AF_* (or anything, for the skip cases) */
+    int kind;              /* NM_DW_SOCKINFO_* */
+    int protocol;
+    int tcp_state;
+    uint8_t vflag;
+    const char *laddr, *faddr; /* text; IPv4 goes into the in4in6 slot */
+    uint16_t lport, fport;
+    int16_t soi_state, qlen, qlimit;
+    uint32_t rcv_cc, snd_cc;
+    uint64_t handle;
+} sockspec;
+
+/* A zero-filled socket_fdinfo of `size` bytes written per the layout. */
+static unsigned char *build_sock(const sockspec *s, size_t size)
+{
+    unsigned char *b = calloc(1, size);
+    int16_t v16;
+
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_ge(size, NM_DW_SFI_SIZE);
+    memset(b, 0x5a, NM_DW_SFI_PSI_OFF); /* proc_fileinfo: not read */
+    put64(b + NM_DW_SFI_SO_OFF, s->handle);
+    put32(b + NM_DW_SFI_TYPE_OFF, s->protocol == NM_DW_IPPROTO_UDP ? 2u : 1u);
+    put32(b + NM_DW_SFI_PROTOCOL_OFF, (uint32_t)s->protocol);
+    put32(b + NM_DW_SFI_FAMILY_OFF, (uint32_t)s->family);
+    v16 = s->soi_state;
+    memcpy(b + NM_DW_SFI_STATE_OFF, &v16, 2);
+    v16 = s->qlen;
+    memcpy(b + NM_DW_SFI_QLEN_OFF, &v16, 2);
+    v16 = s->qlimit;
+    memcpy(b + NM_DW_SFI_QLIMIT_OFF, &v16, 2);
+    put32(b + NM_DW_SFI_RCV_CC_OFF, s->rcv_cc);
+    put32(b + NM_DW_SFI_SND_CC_OFF, s->snd_cc);
+    put32(b + NM_DW_SFI_KIND_OFF, (uint32_t)s->kind);
+    /* the kernel stores the u_short port as it is on the wire */
+    put32(b + NM_DW_SFI_LPORT_OFF, htons(s->lport));
+    put32(b + NM_DW_SFI_FPORT_OFF, htons(s->fport));
+    b[NM_DW_SFI_VFLAG_OFF] = s->vflag;
+    if (s->laddr) {
+        if (strchr(s->laddr, ':'))
+            ck_assert_int_eq(inet_pton(AF_INET6, s->laddr, b + NM_DW_SFI_LADDR_OFF), 1);
+        else
+            ck_assert_int_eq(
+                inet_pton(AF_INET, s->laddr, b + NM_DW_SFI_LADDR_OFF + NM_DW_IN46_ADDR4_OFF), 1);
+    }
+    if (s->faddr) {
+        if (strchr(s->faddr, ':'))
+            ck_assert_int_eq(inet_pton(AF_INET6, s->faddr, b + NM_DW_SFI_FADDR_OFF), 1);
+        else
+            ck_assert_int_eq(
+                inet_pton(AF_INET, s->faddr, b + NM_DW_SFI_FADDR_OFF + NM_DW_IN46_ADDR4_OFF), 1);
+    }
+    put32(b + NM_DW_SFI_TCP_STATE_OFF, (uint32_t)s->tcp_state);
+    return b;
+}
+
+static netmetrics_status parse_sock(const sockspec *s, nm_dw_sock *out)
+{
+    unsigned char *b = build_sock(s, NM_DW_SFI_SIZE);
+    netmetrics_error err;
+    netmetrics_status st = nm_dw_sockinfo_parse(b, NM_DW_SFI_SIZE, out, &err);
+
+    free(b);
+    return st;
+}
+
+static void ck_addr(const netmetrics_address *a, const char *want)
+{
+    char buf[64];
+
+    ck_assert_int_eq(netmetrics_address_format(a, buf, sizeof buf), NETMETRICS_OK);
+    ck_assert_str_eq(buf, want);
+    ck_assert_uint_eq(a->prefix_length, a->family == NETMETRICS_FAMILY_INET ? 32 : 128);
+    ck_assert_uint_eq(a->scope, 0);
+}
+
+START_TEST(test_sockinfo_tcp4)
+{
+    sockspec sp = {NM_DW_AF_INET, NM_DW_SOCKINFO_TCP, NM_DW_IPPROTO_TCP,
+                   NM_DW_TSI_S_ESTABLISHED, NM_DW_INI_IPV4, "198.18.0.1", "198.18.0.2",
+                   443, 51000, 0x2, 0, 0, 10, 20, 0xfeedface12345678ull};
+    nm_dw_sock s;
+
+    ck_assert_int_eq(parse_sock(&sp, &s), NETMETRICS_OK);
+    ck_assert_int_eq(s.conn.protocol, NETMETRICS_CONN_PROTO_TCP);
+    ck_assert_int_eq(s.conn.family, NETMETRICS_FAMILY_INET);
+    ck_assert_int_eq(s.conn.state, NETMETRICS_CONN_STATE_ESTABLISHED);
+    ck_addr(&s.conn.local_addr, "198.18.0.1");
+    ck_addr(&s.conn.remote_addr, "198.18.0.2");
+    ck_assert_uint_eq(s.conn.local_port, 443);
+    ck_assert_uint_eq(s.conn.remote_port, 51000);
+    ck_assert_uint_eq(s.conn.receive_queue, 10);
+    ck_assert_uint_eq(s.conn.send_queue, 20);
+    ck_assert_uint_eq(s.handle, 0xfeedface12345678ull);
+    /* the walk fills these, not the parser */
+    ck_assert_int_eq(s.conn.pid, -1);
+    ck_assert_uint_eq(s.conn.uid, 0);
+    ck_assert_uint_eq(s.conn.inode, 0);
+    ck_assert_str_eq(s.conn.process_name, "");
+    ck_assert_int_eq(s.conn.owner_status, NETMETRICS_ERR_NOT_AVAILABLE);
+}
+END_TEST
+
+START_TEST(test_sockinfo_tcp6_and_mapped)
+{
+    sockspec v6 = {NM_DW_AF_INET6, NM_DW_SOCKINFO_TCP, NM_DW_IPPROTO_TCP,
+                   NM_DW_TSI_S_SYN_SENT, NM_DW_INI_IPV6, "fd00::1", "fd00::2:3",
+                   8080, 65535, 0, 0, 0, 0, 0, 7};
+    /* an AF_INET6 socket connected to an IPv4 peer: the kernel marks it
+     * INI_IPV4 and keeps the addresses in the IPv4 slot */
+    sockspec mapped = {NM_DW_AF_INET6, NM_DW_SOCKINFO_TCP, NM_DW_IPPROTO_TCP,
+                       NM_DW_TSI_S_ESTABLISHED, NM_DW_INI_IPV4, "198.18.0.5", "198.18.0.6",
+                       22, 40000, 0, 0, 0, 0, 0, 8};
+    /* nothing bound yet: no flag, the family's own member */
+    sockspec fresh = {NM_DW_AF_INET6, NM_DW_SOCKINFO_TCP, NM_DW_IPPROTO_TCP,
+                      NM_DW_TSI_S_CLOSED, 0, "fd00::9", NULL, 0, 0, 0, 0, 0, 0, 0, 9};
+    nm_dw_sock s;
+
+    ck_assert_int_eq(parse_sock(&v6, &s), NETMETRICS_OK);
+    ck_assert_int_eq(s.conn.family, NETMETRICS_FAMILY_INET6);
+    ck_assert_int_eq(s.conn.state, NETMETRICS_CONN_STATE_SYN_SENT);
+    ck_addr(&s.conn.local_addr, "fd00::1");
+    ck_addr(&s.conn.remote_addr, "fd00::2:3");
+    ck_assert_uint_eq(s.conn.local_port, 8080);
+    ck_assert_uint_eq(s.conn.remote_port, 65535);
+
+    ck_assert_int_eq(parse_sock(&mapped, &s), NETMETRICS_OK);
+    ck_assert_int_eq(s.conn.family, NETMETRICS_FAMILY_INET6);
+    ck_addr(&s.conn.local_addr, "::ffff:198.18.0.5");
+    ck_addr(&s.conn.remote_addr, "::ffff:198.18.0.6");
+
+    ck_assert_int_eq(parse_sock(&fresh, &s), NETMETRICS_OK);
+    ck_assert_int_eq(s.conn.state, NETMETRICS_CONN_STATE_CLOSE);
+    ck_addr(&s.conn.local_addr, "fd00::9");
+    ck_addr(&s.conn.remote_addr, "::");
+}
+END_TEST
+
+START_TEST(test_sockinfo_listen)
+{
+    /* dual-stack listener on [::]:9709: both flags, the IPv6 member */
+    sockspec sp = {NM_DW_AF_INET6, NM_DW_SOCKINFO_TCP, NM_DW_IPPROTO_TCP,
+                   NM_DW_TSI_S_LISTEN, NM_DW_INI_IPV4 | NM_DW_INI_IPV6, "::", NULL,
+                   9709, 0, 0x80, 3, 128, 555, 666, 1};
+    sockspec v4 = {NM_DW_AF_INET, NM_DW_SOCKINFO_TCP, NM_DW_IPPROTO_TCP,
+                   NM_DW_TSI_S_LISTEN, NM_DW_INI_IPV4, "127.0.0.1", NULL,
+                   80, 0, 0, -1, -5, 0, 0, 2};
+    nm_dw_sock s;
+
+    ck_assert_int_eq(parse_sock(&sp, &s), NETMETRICS_OK);
+    ck_assert_int_eq(s.conn.state, NETMETRICS_CONN_STATE_LISTEN);
+    ck_addr(&s.conn.local_addr, "::");
+    ck_addr(&s.conn.remote_addr, "::");
+    ck_assert_uint_eq(s.conn.local_port, 9709);
+    ck_assert_uint_eq(s.conn.remote_port, 0);
+    /* Linux's meaning for a listener: pending connections, backlog */
+    ck_assert_uint_eq(s.conn.receive_queue, 3);
+    ck_assert_uint_eq(s.conn.send_queue, 128);
+
+    ck_assert_int_eq(parse_sock(&v4, &s), NETMETRICS_OK);
+    ck_addr(&s.conn.local_addr, "127.0.0.1");
+    ck_addr(&s.conn.remote_addr, "0.0.0.0");
+    ck_assert_uint_eq(s.conn.receive_queue, 0); /* negative shorts: none */
+    ck_assert_uint_eq(s.conn.send_queue, 0);
+}
+END_TEST
+
+START_TEST(test_sockinfo_udp)
+{
+    sockspec unconn = {NM_DW_AF_INET, NM_DW_SOCKINFO_IN, NM_DW_IPPROTO_UDP, 0,
+                       NM_DW_INI_IPV4, "0.0.0.0", NULL, 5353, 0, 0, 0, 0, 42, 0, 3};
+    sockspec conn = {NM_DW_AF_INET6, NM_DW_SOCKINFO_IN, NM_DW_IPPROTO_UDP, 0,
+                     NM_DW_INI_IPV6, "fd00::1", "fd00::53", 40000, 53,
+                     NM_DW_SOI_S_ISCONNECTED | 0x100, 0, 0, 0, 0, 4};
+    nm_dw_sock s;
+
+    ck_assert_int_eq(parse_sock(&unconn, &s), NETMETRICS_OK);
+    ck_assert_int_eq(s.conn.protocol, NETMETRICS_CONN_PROTO_UDP);
+    ck_assert_int_eq(s.conn.state, NETMETRICS_CONN_STATE_UNCONN);
+    ck_assert_uint_eq(s.conn.local_port, 5353);
+    ck_assert_uint_eq(s.conn.receive_queue, 42);
+
+    ck_assert_int_eq(parse_sock(&conn, &s), NETMETRICS_OK);
+    ck_assert_int_eq(s.conn.protocol, NETMETRICS_CONN_PROTO_UDP);
+    ck_assert_int_eq(s.conn.state, NETMETRICS_CONN_STATE_ESTABLISHED);
+    ck_addr(&s.conn.remote_addr, "fd00::53");
+    ck_assert_uint_eq(s.conn.remote_port, 53);
+}
+END_TEST
+
+START_TEST(test_sockinfo_skipped)
+{
+    static const struct {
+        int family, kind, protocol;
+        netmetrics_status want;
+    } cases[] = {
+        {1, 3, 0, NETMETRICS_ERR_NOT_AVAILABLE},                  /* AF_UNIX, SOCKINFO_UN */
+        {17, 0, 0, NETMETRICS_ERR_NOT_AVAILABLE},                 /* PF_ROUTE */
+        {32, 6, 2, NETMETRICS_ERR_NOT_AVAILABLE},                 /* PF_SYSTEM, kern ctl */
+        {10, NM_DW_SOCKINFO_TCP, 6, NETMETRICS_ERR_NOT_AVAILABLE}, /* Linux's AF_INET6 is not */
+        {NM_DW_AF_INET, 0, 6, NETMETRICS_ERR_NOT_AVAILABLE},      /* no protocol block */
+        {NM_DW_AF_INET, NM_DW_SOCKINFO_IN, 1, NETMETRICS_ERR_NOT_AVAILABLE}, /* ICMP */
+        {NM_DW_AF_INET6, NM_DW_SOCKINFO_IN, 58, NETMETRICS_ERR_NOT_AVAILABLE},
+        {NM_DW_AF_INET, 99, 17, NETMETRICS_ERR_NOT_AVAILABLE},
+        /* a TCP socket whose tcpcb is gone: listed, state unknown */
+        {NM_DW_AF_INET, NM_DW_SOCKINFO_IN, NM_DW_IPPROTO_TCP, NETMETRICS_OK},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sockspec sp;
+        nm_dw_sock s;
+
+        memset(&sp, 0, sizeof sp);
+        sp.family = cases[i].family;
+        sp.kind = cases[i].kind;
+        sp.protocol = cases[i].protocol;
+        sp.tcp_state = NM_DW_TSI_S_ESTABLISHED;
+        ck_assert_msg(parse_sock(&sp, &s) == cases[i].want, "case %zu", i);
+        if (cases[i].want == NETMETRICS_OK) {
+            ck_assert_int_eq(s.conn.protocol, NETMETRICS_CONN_PROTO_TCP);
+            ck_assert_int_eq(s.conn.state, NETMETRICS_CONN_STATE_UNKNOWN);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_sockinfo_lengths)
+{
+    sockspec sp = {NM_DW_AF_INET, NM_DW_SOCKINFO_TCP, NM_DW_IPPROTO_TCP,
+                   NM_DW_TSI_S_ESTABLISHED, NM_DW_INI_IPV4, "198.18.0.1", "198.18.0.2",
+                   1, 2, 0, 0, 0, 0, 0, 5};
+    unsigned char *full = build_sock(&sp, NM_DW_SFI_SIZE + 64);
+    netmetrics_error err;
+    nm_dw_sock s;
+    size_t len;
+
+    /* every cut: an exact-size copy, so ASan sees a read past the end */
+    for (len = 0; len < NM_DW_SFI_SIZE; len++) {
+        unsigned char *cut = malloc(len ? len : 1);
+
+        memcpy(cut, full, len);
+        ck_assert_int_eq(nm_dw_sockinfo_parse(cut, len, &s, &err), NETMETRICS_ERR_PARSE);
+        ck_assert_int_eq(s.conn.pid, -1);
+        free(cut);
+    }
+    ck_assert_ptr_nonnull(strstr(err.message, "socket_fdinfo"));
+    ck_assert_int_eq(nm_dw_sockinfo_parse(NULL, 0, &s, NULL), NETMETRICS_ERR_PARSE);
+    ck_assert_int_eq(nm_dw_sockinfo_parse(NULL, NM_DW_SFI_SIZE, &s, NULL), NETMETRICS_ERR_PARSE);
+    /* a later macOS may grow the structure at its end */
+    ck_assert_int_eq(nm_dw_sockinfo_parse(full, NM_DW_SFI_SIZE + 64, &s, NULL), NETMETRICS_OK);
+    ck_assert_uint_eq(s.conn.remote_port, 2);
+    /* odd alignment */
+    {
+        unsigned char *odd = malloc(NM_DW_SFI_SIZE + 1);
+
+        memcpy(odd + 1, full, NM_DW_SFI_SIZE);
+        ck_assert_int_eq(nm_dw_sockinfo_parse(odd + 1, NM_DW_SFI_SIZE, &s, NULL), NETMETRICS_OK);
+        ck_assert_uint_eq(s.conn.local_port, 1);
+        free(odd);
+    }
+    free(full);
+}
+END_TEST
+
+START_TEST(test_sockinfo_tcp_states)
+{
+    static const struct {
+        int tsi;
+        netmetrics_conn_state want;
+        const char *name;
+    } cases[] = {
+        {NM_DW_TSI_S_CLOSED, NETMETRICS_CONN_STATE_CLOSE, "close"},
+        {NM_DW_TSI_S_LISTEN, NETMETRICS_CONN_STATE_LISTEN, "listen"},
+        {NM_DW_TSI_S_SYN_SENT, NETMETRICS_CONN_STATE_SYN_SENT, "syn_sent"},
+        {NM_DW_TSI_S_SYN_RECEIVED, NETMETRICS_CONN_STATE_SYN_RECV, "syn_recv"},
+        {NM_DW_TSI_S_ESTABLISHED, NETMETRICS_CONN_STATE_ESTABLISHED, "established"},
+        {NM_DW_TSI_S_CLOSE_WAIT, NETMETRICS_CONN_STATE_CLOSE_WAIT, "close_wait"},
+        {NM_DW_TSI_S_FIN_WAIT_1, NETMETRICS_CONN_STATE_FIN_WAIT1, "fin_wait1"},
+        {NM_DW_TSI_S_CLOSING, NETMETRICS_CONN_STATE_CLOSING, "closing"},
+        {NM_DW_TSI_S_LAST_ACK, NETMETRICS_CONN_STATE_LAST_ACK, "last_ack"},
+        {NM_DW_TSI_S_FIN_WAIT_2, NETMETRICS_CONN_STATE_FIN_WAIT2, "fin_wait2"},
+        {NM_DW_TSI_S_TIME_WAIT, NETMETRICS_CONN_STATE_TIME_WAIT, "time_wait"},
+        {11, NETMETRICS_CONN_STATE_UNKNOWN, "unknown"}, /* TSI_S_RESERVED */
+        {12, NETMETRICS_CONN_STATE_UNKNOWN, "unknown"},
+        {-1, NETMETRICS_CONN_STATE_UNKNOWN, "unknown"},
+        {0x7fffffff, NETMETRICS_CONN_STATE_UNKNOWN, "unknown"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sockspec sp = {NM_DW_AF_INET, NM_DW_SOCKINFO_TCP, NM_DW_IPPROTO_TCP, cases[i].tsi,
+                       NM_DW_INI_IPV4, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 1};
+        nm_dw_sock s;
+
+        ck_assert_int_eq(nm_dw_tcp_state(cases[i].tsi), cases[i].want);
+        ck_assert_int_eq(parse_sock(&sp, &s), NETMETRICS_OK);
+        ck_assert_str_eq(netmetrics_conn_state_string(s.conn.state), cases[i].name);
+    }
+}
+END_TEST
+
+static nm_dw_sock tab_sock(int proto_udp, int v6, uint64_t handle, uint16_t lport)
+{
+    sockspec sp = {v6 ? NM_DW_AF_INET6 : NM_DW_AF_INET,
+                   proto_udp ? NM_DW_SOCKINFO_IN : NM_DW_SOCKINFO_TCP,
+                   proto_udp ? NM_DW_IPPROTO_UDP : NM_DW_IPPROTO_TCP,
+                   NM_DW_TSI_S_LISTEN, v6 ? NM_DW_INI_IPV6 : NM_DW_INI_IPV4,
+                   NULL, NULL, lport, 0, 0, 0, 0, 0, 0, handle};
+    nm_dw_sock s;
+
+    ck_assert_int_eq(parse_sock(&sp, &s), NETMETRICS_OK);
+    return s;
+}
+
+START_TEST(test_socktab_owners)
+{
+    const unsigned all = NETMETRICS_CONN_TCP | NETMETRICS_CONN_UDP | NETMETRICS_CONN_INET |
+                         NETMETRICS_CONN_INET6;
+    nm_dw_owner o300 = {300, 501, "launchd-child"}, o200 = {200, 0, "sshd"},
+                o250 = {250, 502, "other"};
+    nm_dw_sock shared = tab_sock(0, 0, 0xabc, 22), anon = tab_sock(0, 0, 0, 23);
+    netmetrics_connections *l;
+    nm_dw_socktab t;
+    int pass;
+
+    /* pass 0 with owners asked for, pass 1 without */
+    for (pass = 0; pass < 2; pass++) {
+        unsigned flags = all | (pass == 0 ? NETMETRICS_CONN_PROCESSES : 0u);
+        const netmetrics_connection *c;
+
+        l = calloc(1, sizeof *l);
+        nm_dw_socktab_init(&t);
+        ck_assert_int_eq(nm_dw_socktab_add(&t, l, &shared, flags, &o300, NULL), NETMETRICS_OK);
+        ck_assert_int_eq(nm_dw_socktab_add(&t, l, &shared, flags, &o200, NULL), NETMETRICS_OK);
+        ck_assert_int_eq(nm_dw_socktab_add(&t, l, &shared, flags, &o250, NULL), NETMETRICS_OK);
+        /* handle 0: no identity, never merged */
+        ck_assert_int_eq(nm_dw_socktab_add(&t, l, &anon, flags, &o300, NULL), NETMETRICS_OK);
+        ck_assert_int_eq(nm_dw_socktab_add(&t, l, &anon, flags, &o250, NULL), NETMETRICS_OK);
+        ck_assert_uint_eq(netmetrics_connections_count(l), 3);
+        c = netmetrics_connections_get(l, 0);
+        ck_assert_uint_eq(c->local_port, 22);
+        ck_assert_uint_eq(c->uid, 0); /* the lowest pid's process */
+        if (pass == 0) {
+            ck_assert_int_eq(c->pid, 200);
+            ck_assert_str_eq(c->process_name, "sshd");
+            ck_assert_int_eq(c->owner_status, NETMETRICS_OK);
+            ck_assert_int_eq(netmetrics_connections_get(l, 1)->pid, 300);
+            ck_assert_int_eq(netmetrics_connections_get(l, 2)->pid, 250);
+            ck_assert_str_eq(netmetrics_connections_get(l, 1)->process_name, "launchd-child");
+        } else {
+            ck_assert_int_eq(c->pid, -1);
+            ck_assert_str_eq(c->process_name, "");
+            ck_assert_int_eq(c->owner_status, NETMETRICS_ERR_NOT_AVAILABLE);
+            ck_assert_uint_eq(netmetrics_connections_get(l, 1)->uid, 501);
+        }
+        nm_dw_socktab_free(&t);
+        netmetrics_connections_free(l);
+    }
+}
+END_TEST
+
+START_TEST(test_socktab_filters_and_growth)
+{
+    nm_dw_owner me = {4242, 501, "a-process-name-longer-than-fifteen"};
+    netmetrics_connections *l = calloc(1, sizeof *l);
+    nm_dw_socktab t;
+    unsigned flags;
+    uint64_t h;
+    size_t i;
+
+    nm_dw_socktab_init(&t);
+    /* TCP over IPv6 only */
+    flags = NETMETRICS_CONN_TCP | NETMETRICS_CONN_INET6 | NETMETRICS_CONN_PROCESSES;
+    {
+        nm_dw_sock tcp4 = tab_sock(0, 0, 1, 1), udp6 = tab_sock(1, 1, 2, 2),
+                   tcp6 = tab_sock(0, 1, 3, 3);
+
+        ck_assert_int_eq(nm_dw_socktab_add(&t, l, &tcp4, flags, &me, NULL), NETMETRICS_OK);
+        ck_assert_int_eq(nm_dw_socktab_add(&t, l, &udp6, flags, &me, NULL), NETMETRICS_OK);
+        ck_assert_int_eq(nm_dw_socktab_add(&t, l, &tcp6, flags, &me, NULL), NETMETRICS_OK);
+        ck_assert_uint_eq(netmetrics_connections_count(l), 1);
+        ck_assert_uint_eq(netmetrics_connections_get(l, 0)->local_port, 3);
+        ck_assert_str_eq(netmetrics_connections_get(l, 0)->process_name, "a-process-name-");
+    }
+    /* many distinct sockets, each seen twice: the table grows, every
+     * second sighting is found */
+    flags = NETMETRICS_CONN_TCP | NETMETRICS_CONN_INET | NETMETRICS_CONN_INET6;
+    for (i = 0; i < 2; i++)
+        for (h = 100; h < 20100; h++) {
+            nm_dw_sock s = tab_sock(0, 0, h * 0x100000000ull, (uint16_t)h);
+
+            ck_assert_int_eq(nm_dw_socktab_add(&t, l, &s, flags, &me, NULL), NETMETRICS_OK);
+        }
+    ck_assert_uint_eq(netmetrics_connections_count(l), 1 + 20000);
+    ck_assert_uint_eq(t.used, 1 + 20000);
+    ck_assert_uint_le(t.used * 2, t.cap);
+    for (i = 1; i < netmetrics_connections_count(l); i++)
+        ck_assert_uint_eq(netmetrics_connections_get(l, i)->local_port, (uint16_t)(99 + i));
+    nm_dw_socktab_free(&t);
+    nm_dw_socktab_free(&t); /* twice is harmless */
+    netmetrics_connections_free(l);
+}
+END_TEST
+
+/* --------------------------------------------------------------- wifi -- */
+
+START_TEST(test_wifi_channels)
+{
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_2GHZ, 1), 2412000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_2GHZ, 6), 2437000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_2GHZ, 13), 2472000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_2GHZ, 14), 2484000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_2GHZ, 0), 0);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_2GHZ, 15), 0);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_5GHZ, 36), 5180000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_5GHZ, 165), 5825000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_5GHZ, 0), 0);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_5GHZ, 197), 0);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_6GHZ, 1), 5955000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_6GHZ, 2), 5935000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_6GHZ, 37), 6135000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_6GHZ, 233), 7115000000ull);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_6GHZ, 234), 0);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_UNKNOWN, 6), 0);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(7, 6), 0);
+    ck_assert_uint_eq(nm_dw_wifi_channel_hz(NM_DW_WIFI_BAND_5GHZ, -36), 0);
+}
+END_TEST
+
+START_TEST(test_wifi_bssid)
+{
+    static const char *const bad[] = {
+        "", "a0:b1:c2:d3:e4", "a0:b1:c2:d3:e4:f5:", "a0-b1-c2-d3-e4-f5", "a0:b1:c2:d3:e4:f5 ",
+        "a0b:1:c2:d3:e4:f5", ":a0:b1:c2:d3:e4", "g0:b1:c2:d3:e4:f5", "a0:b1::d3:e4:f5",
+        "a0:b1:c2:d3:e4:f56",
+    };
+    unsigned char b[6];
+    size_t i;
+
+    ck_assert_int_eq(nm_dw_parse_bssid("a0:b1:c2:d3:e4:f5", b), 0);
+    ck_assert_int_eq(b[0], 0xa0);
+    ck_assert_int_eq(b[5], 0xf5);
+    ck_assert_int_eq(nm_dw_parse_bssid("A0:B1:C2:D3:E4:0F", b), 0);
+    ck_assert_int_eq(b[5], 0x0f);
+    /* airport and some CoreWLAN versions drop leading zeros */
+    ck_assert_int_eq(nm_dw_parse_bssid("0:1a:2:b:c:d", b), 0);
+    ck_assert_int_eq(b[0], 0x00);
+    ck_assert_int_eq(b[1], 0x1a);
+    ck_assert_int_eq(b[3], 0x0b);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(nm_dw_parse_bssid(bad[i], b) == -1, "\"%s\" parsed", bad[i]);
+    ck_assert_int_eq(nm_dw_parse_bssid(NULL, b), -1);
+}
+END_TEST
+
+START_TEST(test_wifi_fill)
+{
+    static const unsigned char ssid[] = "home-net";
+    static const unsigned char ssid32[32] = "0123456789abcdef0123456789abcdef";
+    nm_dw_wifi_reading r;
+    netmetrics_wireless w;
+
+    /* associated, nothing redacted */
+    memset(&r, 0, sizeof r);
+    r.rssi_dbm = -55;
+    r.noise_dbm = -92;
+    r.tx_rate_mbps = 866.7;
+    r.channel = 36;
+    r.band = NM_DW_WIFI_BAND_5GHZ;
+    r.ssid = ssid;
+    r.ssid_len = 8;
+    r.bssid = "a0:b1:c2:d3:e4:f5";
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 1);
+    ck_assert_uint_eq(w.valid, NETMETRICS_WIRELESS_SIGNAL | NETMETRICS_WIRELESS_NOISE |
+                                   NETMETRICS_WIRELESS_BITRATE | NETMETRICS_WIRELESS_FREQUENCY |
+                                   NETMETRICS_WIRELESS_SSID | NETMETRICS_WIRELESS_BSSID);
+    ck_assert_int_eq(w.signal_dbm, -55);
+    ck_assert_int_eq(w.noise_dbm, -92);
+    ck_assert_uint_eq(w.tx_bitrate, 108337500ull); /* 866.7 Mb/s in bytes/s */
+    ck_assert_uint_eq(w.frequency_hz, 5180000000ull);
+    ck_assert_str_eq(w.ssid, "home-net");
+    ck_assert_int_eq(w.bssid[0], 0xa0);
+
+    /* SSID and BSSID redacted (no Location Services permission): absent */
+    r.ssid = NULL;
+    r.bssid = NULL;
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 1);
+    ck_assert_uint_eq(w.valid & (NETMETRICS_WIRELESS_SSID | NETMETRICS_WIRELESS_BSSID), 0);
+    ck_assert_str_eq(w.ssid, "");
+
+    /* not associated: CoreWLAN answers 0, the radio still has a channel */
+    memset(&r, 0, sizeof r);
+    r.channel = 6;
+    r.band = NM_DW_WIFI_BAND_2GHZ;
+    r.bssid = "a0:b1:c2:d3:e4:f5";
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 0);
+    ck_assert_uint_eq(w.valid, 0);
+
+    /* signal alone is association enough; odd values are left out */
+    memset(&r, 0, sizeof r);
+    r.rssi_dbm = -70;
+    r.noise_dbm = -256;
+    r.tx_rate_mbps = nan("");
+    r.ssid = ssid32;
+    r.ssid_len = 32;
+    r.bssid = "00:00:00:00:00:00";
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 1);
+    ck_assert_uint_eq(w.valid, NETMETRICS_WIRELESS_SIGNAL | NETMETRICS_WIRELESS_SSID);
+    ck_assert_uint_eq(strlen(w.ssid), 32);
+    r.ssid_len = 33;
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 1);
+    ck_assert_uint_eq(w.valid, NETMETRICS_WIRELESS_SIGNAL);
+    r.ssid_len = 0;
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 1);
+    ck_assert_uint_eq(w.valid, NETMETRICS_WIRELESS_SIGNAL);
+
+    /* a rate alone (signal 0, or out of range) */
+    memset(&r, 0, sizeof r);
+    r.rssi_dbm = 12;
+    r.tx_rate_mbps = 6.0;
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 1);
+    ck_assert_uint_eq(w.valid, NETMETRICS_WIRELESS_BITRATE);
+    ck_assert_uint_eq(w.tx_bitrate, 750000ull);
+    r.tx_rate_mbps = -1.0;
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 0);
+    r.tx_rate_mbps = HUGE_VAL;
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 0);
+    r.rssi_dbm = -151;
+    ck_assert_int_eq(nm_dw_wifi_fill(&r, &w), 0);
+}
+END_TEST
+
 /* ------------------------------------------------ platform backends -- */
 
 START_TEST(test_platform_backends)
@@ -957,6 +1545,80 @@ START_TEST(test_platform_backends)
     ck_assert_int_eq(netmetrics_collector_new(NULL, &c, &err), NETMETRICS_OK);
     ck_assert_str_eq(netmetrics_collector_backend(c), linux_os ? "netlink" : "sysctl");
     netmetrics_collector_free(c);
+}
+END_TEST
+
+/* The connection table follows the interface backend's platform table:
+ * another platform's id is NOT_AVAILABLE, and the native table lists this
+ * process's own listening socket with its pid (sock_diag and /proc on
+ * Linux; libproc on macOS, where this is the test of the real walk). */
+START_TEST(test_platform_connections)
+{
+    const unsigned want = NETMETRICS_CONN_TCP | NETMETRICS_CONN_INET | NETMETRICS_CONN_PROCESSES;
+    int linux_os = strcmp(NM_OS, "linux") == 0;
+    netmetrics_collector_options o;
+    netmetrics_connections *l = (netmetrics_connections *)&o;
+    netmetrics_error err;
+    struct sockaddr_in sa;
+    socklen_t salen = sizeof sa;
+    const char *backend;
+    size_t i, found = 0;
+    int fd, pass;
+
+    netmetrics_collector_options_init(&o);
+    o.backend = linux_os ? NETMETRICS_BACKEND_SYSCTL : NETMETRICS_BACKEND_NETLINK;
+    ck_assert_int_eq(netmetrics_connections_collect(&o, 0, &l, &err),
+                     NETMETRICS_ERR_NOT_AVAILABLE);
+    ck_assert_ptr_null(l);
+    ck_assert_ptr_nonnull(strstr(err.message, linux_os ? "sysctl" : "netlink"));
+    o.backend = linux_os ? NETMETRICS_BACKEND_NETSTAT : NETMETRICS_BACKEND_PROCFS;
+    ck_assert_int_eq(netmetrics_connections_collect(&o, 0, &l, &err),
+                     NETMETRICS_ERR_NOT_AVAILABLE);
+    o.backend = (netmetrics_backend)99;
+    ck_assert_int_eq(netmetrics_connections_collect(&o, 0, &l, &err), NETMETRICS_ERR_INVALID);
+
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(listen(fd, 5), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &salen), 0);
+    /* AUTO, then each of this platform's backends by name */
+    for (pass = 0; pass < 3; pass++) {
+        o.backend = pass == 0 ? NETMETRICS_BACKEND_AUTO
+                    : pass == 1 ? (linux_os ? NETMETRICS_BACKEND_NETLINK : NETMETRICS_BACKEND_SYSCTL)
+                                : (linux_os ? NETMETRICS_BACKEND_PROCFS : NETMETRICS_BACKEND_NETSTAT);
+        ck_assert_int_eq(netmetrics_connections_collect(&o, want, &l, &err), NETMETRICS_OK);
+        backend = netmetrics_connections_backend(l);
+        if (linux_os)
+            ck_assert(strcmp(backend, "netlink") == 0 || strcmp(backend, "procfs") == 0);
+        else
+            ck_assert_str_eq(backend, "libproc");
+        found = 0;
+        for (i = 0; i < netmetrics_connections_count(l); i++) {
+            const netmetrics_connection *c = netmetrics_connections_get(l, i);
+            char a[64];
+
+            ck_assert_int_eq(c->protocol, NETMETRICS_CONN_PROTO_TCP);
+            ck_assert_int_eq(c->family, NETMETRICS_FAMILY_INET);
+            if (c->local_port != ntohs(sa.sin_port) || c->state != NETMETRICS_CONN_STATE_LISTEN)
+                continue;
+            found++;
+            ck_assert_int_eq(netmetrics_address_format(&c->local_addr, a, sizeof a),
+                             NETMETRICS_OK);
+            ck_assert_str_eq(a, "127.0.0.1");
+            ck_assert_int_eq(c->pid, (int32_t)getpid());
+            ck_assert_int_eq(c->owner_status, NETMETRICS_OK);
+            ck_assert_uint_eq(c->uid, (uint32_t)getuid());
+            ck_assert_str_ne(c->process_name, "");
+        }
+        ck_assert_msg(found == 1, "pass %d (%s): own listener found %zu times", pass, backend,
+                      found);
+        netmetrics_connections_free(l);
+    }
+    close(fd);
 }
 END_TEST
 
@@ -999,8 +1661,28 @@ static Suite *darwin_suite(void)
     tcase_add_test(tc, test_classify_roundtrip);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("sockinfo");
+    tcase_add_test(tc, test_sockinfo_tcp4);
+    tcase_add_test(tc, test_sockinfo_tcp6_and_mapped);
+    tcase_add_test(tc, test_sockinfo_listen);
+    tcase_add_test(tc, test_sockinfo_udp);
+    tcase_add_test(tc, test_sockinfo_skipped);
+    tcase_add_test(tc, test_sockinfo_lengths);
+    tcase_add_test(tc, test_sockinfo_tcp_states);
+    tcase_add_test(tc, test_socktab_owners);
+    tcase_add_test(tc, test_socktab_filters_and_growth);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("wifi");
+    tcase_add_test(tc, test_wifi_channels);
+    tcase_add_test(tc, test_wifi_bssid);
+    tcase_add_test(tc, test_wifi_fill);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("platform");
     tcase_add_test(tc, test_platform_backends);
+    tcase_add_test(tc, test_platform_connections);
+    tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
 }
