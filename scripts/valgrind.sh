@@ -56,7 +56,8 @@ log=$OUT/exporter.log
 "$LIBTOOL" --mode=execute "${VG[@]}" --show-leak-kinds=$EXPORTER_LEAKS \
     --errors-for-leak-kinds=$EXPORTER_LEAKS \
     --log-file="$OUT/exporter.vg" "$EXP" --web.listen-address=127.0.0.1:0 \
-    </dev/null >"$log" 2>&1 &
+    --collector.connections --collector.connections.processes \
+    --web.enable-connections-endpoint </dev/null >"$log" 2>&1 &
 pid=$!
 port=
 for _ in $(seq 300); do
@@ -75,13 +76,22 @@ url=http://127.0.0.1:$port/metrics
 urls=()
 for _ in $(seq 25); do urls+=("$url"); done
 ok=0
-# 25 on one keep-alive connection, then 25 on connections of their own.
+# 25 on one keep-alive connection, then 25 on connections of their own:
+# text, OpenMetrics and gzip in turn (every response path), and the
+# /connections JSON endpoint once.
 codes=$(curl -s --noproxy '*' --max-time 120 -o /dev/null -w '%{http_code}\n' "${urls[@]}" || true)
 ok=$((ok + $(grep -c '^200$' <<<"$codes" || true)))
-for _ in $(seq 25); do
-    c=$(curl -s --noproxy '*' --max-time 20 -o /dev/null -w '%{http_code}' "$url" || true)
+for i in $(seq 25); do
+    case $((i % 3)) in
+    0) extra=(-H 'Accept: application/openmetrics-text; version=1.0.0') ;;
+    1) extra=(--compressed) ;;
+    *) extra=() ;;
+    esac
+    c=$(curl -s --noproxy '*' --max-time 20 "${extra[@]}" -o /dev/null -w '%{http_code}' "$url" || true)
     [ "$c" = 200 ] && ok=$((ok + 1))
 done
+c=$(curl -s --noproxy '*' --max-time 60 -o /dev/null -w '%{http_code}' "${url%/metrics}/connections" || true)
+[ "$c" = 200 ] || { echo "valgrind: GET /connections answered $c" >&2; status=1; }
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?

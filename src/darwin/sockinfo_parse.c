@@ -174,6 +174,7 @@ static int grow(nm_dw_socktab *t)
 
     if (t->cap && (t->used + 1) * 2 <= t->cap)
         return 0;
+    memset(&n, 0, sizeof n);
     n.cap = t->cap ? t->cap * 2 : 64;
     if (n.cap > SIZE_MAX / 2 / sizeof *n.index)
         return -1;
@@ -186,7 +187,6 @@ static int grow(nm_dw_socktab *t)
         free(n.pid);
         return -1;
     }
-    n.used = t->used;
     for (i = 0; i < t->cap; i++) {
         if (t->keys[i] != 0) {
             size_t h = slot_of(&n, t->keys[i]);
@@ -196,10 +196,14 @@ static int grow(nm_dw_socktab *t)
             n.pid[h] = t->pid[i];
         }
     }
+    /* field by field: the old arrays are freed and replaced, never reused */
     free(t->keys);
     free(t->index);
     free(t->pid);
-    *t = n;
+    t->keys = n.keys;
+    t->index = n.index;
+    t->pid = n.pid;
+    t->cap = n.cap;
     return 0;
 }
 

@@ -376,7 +376,7 @@ void nm_basicauth_free(nm_basicauth *a)
 
     if (!a)
         return;
-    for (i = 0; i < a->nusers; i++) {
+    for (i = 0; a->users && i < a->nusers; i++) {
         free(a->users[i].name);
         wipe_free(a->users[i].hash);
     }

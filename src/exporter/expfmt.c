@@ -277,14 +277,36 @@ static const char *nm_type_name(const nm_expfmt *w)
     switch (w->type) {
     case NM_METRIC_COUNTER: return "counter";
     case NM_METRIC_INFO: return w->fmt == NM_FORMAT_OPENMETRICS ? "info" : "gauge";
+    case NM_METRIC_STATESET: return w->fmt == NM_FORMAT_OPENMETRICS ? "stateset" : "gauge";
     case NM_METRIC_GAUGE: break;
     }
     return "gauge";
 }
 
+/* The OpenMetrics unit of a counter or gauge family whose name ends in
+ * one ("_bytes", "_seconds"), or NULL: a UNIT line is written only where
+ * the name carries the unit, as the specification requires. */
+static const char *nm_unit(const nm_expfmt *w, size_t meta)
+{
+    static const char *const units[] = {"bytes", "seconds"};
+    size_t u, n;
+
+    if (w->fmt != NM_FORMAT_OPENMETRICS ||
+        (w->type != NM_METRIC_COUNTER && w->type != NM_METRIC_GAUGE))
+        return NULL;
+    for (u = 0; u < sizeof units / sizeof units[0]; u++) {
+        n = strlen(units[u]);
+        if (meta > n + 1 && w->name[meta - n - 1] == '_' &&
+            memcmp(w->name + meta - n, units[u], n) == 0)
+            return units[u];
+    }
+    return NULL;
+}
+
 static int nm_put_header(nm_expfmt *w)
 {
     size_t meta = nm_meta_name_len(w);
+    const char *unit = nm_unit(w, meta);
 
     w->header_pending = 0;
     nm_strbuf_append(w->out, "# HELP ", 7);
@@ -295,6 +317,12 @@ static int nm_put_header(nm_expfmt *w)
     nm_strbuf_append(w->out, w->name, meta);
     nm_strbuf_putc(w->out, ' ');
     nm_strbuf_puts(w->out, nm_type_name(w));
+    if (unit) {
+        nm_strbuf_append(w->out, "\n# UNIT ", 8);
+        nm_strbuf_append(w->out, w->name, meta);
+        nm_strbuf_putc(w->out, ' ');
+        nm_strbuf_puts(w->out, unit);
+    }
     return nm_strbuf_putc(w->out, '\n');
 }
 

@@ -25,7 +25,11 @@ typedef enum nm_metric_type {
     /* Name must end in "_info" and every sample be 1. Text 0.0.4 has no
      * info type, so it is written as a gauge there; OpenMetrics writes
      * "info" and names the family without "_info". */
-    NM_METRIC_INFO
+    NM_METRIC_INFO,
+    /* One sample per state, labelled with the family's own name, value 1
+     * for the state that holds and 0 for the others. OpenMetrics writes
+     * "stateset"; text 0.0.4 a gauge with the same samples. */
+    NM_METRIC_STATESET
 } nm_metric_type;
 
 /* One label of a sample. The name is trusted (a constant of the renderer);

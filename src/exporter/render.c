@@ -283,6 +283,67 @@ static void nm_render_interface_info(nm_expfmt *w, const netmetrics_snapshot *sn
     }
 }
 
+/* netmetrics_interface_operstate: RFC 2863 operational state as a
+ * stateset, one sample per state and interface, so a PromQL filter or an
+ * alert can select a state without parsing the info series' label. The
+ * state label fragments are spelled once per scrape, like the flags'. */
+static void nm_render_operstate(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
+                                const nm_devlabels *dl)
+{
+    static const char family[] = "netmetrics_interface_operstate";
+    enum { NSTATES = NETMETRICS_OPER_UP + 1 };
+    char frag[NSTATES][NM_FLAG_FRAG_MAX];
+    size_t frag_len[NSTATES], i, st;
+    nm_strbuf tmp;
+
+    nm_strbuf_init(&tmp);
+    for (st = 0; st < NSTATES; st++) {
+        const char *name = netmetrics_operstate_string((netmetrics_operstate)st);
+
+        nm_strbuf_reset(&tmp);
+        frag_len[st] = 0;
+        if (nm_strbuf_putc(&tmp, ',') < 0 ||
+            nm_expfmt_put_label_pre(&tmp, family, name, strlen(name)) < 0 ||
+            tmp.len > NM_FLAG_FRAG_MAX)
+            continue;
+        memcpy(frag[st], tmp.data, tmp.len);
+        frag_len[st] = tmp.len;
+    }
+    nm_strbuf_free(&tmp);
+
+    nm_expfmt_family(w, family, NM_METRIC_STATESET,
+                     "Operational state of the interface (RFC 2863, IF_OPER_*): 1 for the "
+                     "state it is in, 0 for the others.");
+    for (i = 0; i < n; i++) {
+        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
+        unsigned cur = (unsigned)netmetrics_interface_operstate(iface);
+        const nm_label_pre *dev = nm_devlabels_get(dl, i);
+        char both[NM_DEV_FRAG_MAX + NM_FLAG_FRAG_MAX];
+        nm_label_pre pre;
+        nm_label l;
+
+        if (cur >= NSTATES)
+            cur = NETMETRICS_OPER_UNKNOWN;
+        l.name = family;
+        pre.text = both;
+        if (dev->len <= NM_DEV_FRAG_MAX)
+            memcpy(both, dev->text, dev->len);
+        for (st = 0; st < NSTATES; st++) {
+            uint64_t v = st == cur ? 1 : 0;
+
+            if (dev->len <= NM_DEV_FRAG_MAX && frag_len[st]) {
+                memcpy(both + dev->len, frag[st], frag_len[st]);
+                pre.len = dev->len + frag_len[st];
+                nm_expfmt_sample_u64_pre(w, &pre, NULL, 0, v);
+                continue;
+            }
+            l.value = netmetrics_operstate_string((netmetrics_operstate)st);
+            l.value_len = strlen(l.value);
+            nm_expfmt_sample_u64_pre(w, dev, &l, 1, v);
+        }
+    }
+}
+
 static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
                                    const nm_devlabels *dl)
 {
@@ -413,6 +474,7 @@ int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *
     if (nm_collector_on(info, NM_COLLECTOR_LINK)) {
         nm_render_gauges(&w, snap, n, &dl);
         nm_render_interface_info(&w, snap, n, &dl);
+        nm_render_operstate(&w, snap, n, &dl);
     }
     if (nm_collector_on(info, NM_COLLECTOR_ADDRESSES))
         nm_render_address_info(&w, snap, n, &dl);

@@ -1091,7 +1091,7 @@ static int resolve(pem_item *item, const char *config_path)
 
 static int load_item(parser *p, pem_item *item, const char *key)
 {
-    size_t len;
+    size_t len = 0;
     char q[80];
     int e;
 
@@ -1099,7 +1099,7 @@ static int load_item(parser *p, pem_item *item, const char *key)
         return 0;
     shown(item->file, strlen(item->file), q, sizeof q);
     e = read_file(item->file, &item->pem, &len);
-    if (e != 0)
+    if (e != 0 || !item->pem)
         return fail_at(p, item->line, "cannot read %s \"%s\": %s", key, q, file_error(e));
     if (memchr(item->pem, '\0', len))
         return fail_at(p, item->line, "%s \"%s\" is not PEM text (it holds a NUL byte)", key, q);
@@ -1111,8 +1111,8 @@ int nm_webconfig_load(const char *path, nm_webconfig **out, char *err, size_t er
     nm_webconfig *c = NULL;
     parser p;
     char why[NM_WEBCONFIG_ERROR_MAX];
-    char *data;
-    size_t len;
+    char *data = NULL;
+    size_t len = 0;
     int e;
 
     *out = NULL;
@@ -1121,11 +1121,11 @@ int nm_webconfig_load(const char *path, nm_webconfig **out, char *err, size_t er
     p.err = err;
     p.errsize = errsize;
     e = read_file(path, &data, &len);
-    if (e != 0)
-        return fail_at(&p, 0, "cannot read: %s", file_error(e));
+    if (e != 0 || !data)
+        return fail_at(&p, 0, "cannot read: %s", file_error(e ? e : EIO));
     e = parse_named(data, len, path, &c, err, errsize);
     free(data);
-    if (e < 0)
+    if (e < 0 || !c)
         return -1;
     p.cfg = c;
     if (!c->tls) {

@@ -360,12 +360,20 @@ int nm_linkcache_load_links(nm_linkcache *lc, const netmetrics_snapshot *snap, s
     if (!sorted && n > 1) {
         qsort(lc->links, n, sizeof *lc->links, cmp_link);
         for (i = 1, w = 0; i < n; i++) {
-            if (lc->links[i].ifindex != lc->links[w].ifindex)
-                w++;
-            else
-                free(lc->links[w].alias);
-            if (w != i)
+            if (lc->links[i].ifindex == lc->links[w].ifindex) {
+                /* the later entry replaces the earlier, taking its alias */
+                char *old = lc->links[w].alias;
+
                 lc->links[w] = lc->links[i];
+                lc->links[i].alias = NULL;
+                if (old != lc->links[w].alias)
+                    free(old);
+                continue;
+            }
+            if (++w != i) {
+                lc->links[w] = lc->links[i];
+                lc->links[i].alias = NULL;
+            }
         }
         n = w + 1;
     }

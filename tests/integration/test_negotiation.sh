@@ -72,7 +72,24 @@ fams = list(text_string_to_metric_families(open(sys.argv[1], encoding="utf-8").r
 samples = sum(len(f.samples) for f in fams)
 if not fams or not samples:
     sys.exit("no families")
-print("%d families, %d samples" % (len(fams), samples))
+by = {f.name: f for f in fams}
+# the types and units the specification asks for where they fit
+want = {"netmetrics_interface": ("info", ""), "netmetrics_interface_operstate": ("stateset", ""),
+        "netmetrics_receive_bytes": ("counter", "bytes"),
+        "netmetrics_interface_mtu_bytes": ("gauge", "bytes"),
+        "netmetrics_scrape_collector_duration_seconds": ("gauge", "seconds"),
+        "netmetrics_receive_packets": ("counter", "")}
+for name, (typ, unit) in want.items():
+    f = by.get(name)
+    if f is None or f.type != typ or f.unit != unit:
+        sys.exit("%s: %s" % (name, f and (f.type, f.unit)))
+# a stateset: per device, exactly one state holds
+held = {}
+for smp in by["netmetrics_interface_operstate"].samples:
+    held[smp.labels["device"]] = held.get(smp.labels["device"], 0) + smp.value
+if not held or any(v != 1 for v in held.values()):
+    sys.exit("operstate stateset: %r" % held)
+print("%d families, %d samples; info, stateset and units as specified" % (len(fams), samples))
 ' "$NM_TMP/om.body" 2>&1); then
         pass "prometheus_client OpenMetrics parser accepts the body: $out"
     else

@@ -262,7 +262,9 @@ static void check_structure(const char *text, nm_format fmt)
                           "HELP not followed by its TYPE: %s / %s", l, next);
             ck_assert_msg(strcmp(next + 8 + nl, "counter") == 0 ||
                               strcmp(next + 8 + nl, "gauge") == 0 ||
-                              (fmt == NM_FORMAT_OPENMETRICS && strcmp(next + 8 + nl, "info") == 0),
+                              (fmt == NM_FORMAT_OPENMETRICS &&
+                               (strcmp(next + 8 + nl, "info") == 0 ||
+                                strcmp(next + 8 + nl, "stateset") == 0)),
                           "unexpected type: %s", next);
             *sp = '\0';
             for (f = 0; f < families.n; f++)
@@ -271,6 +273,22 @@ static void check_structure(const char *text, nm_format fmt)
             fam = name;
             type = next + 7 + nl + 1;
             i++;
+            /* OpenMetrics: a UNIT line only where the family name ends in
+             * that unit (the specification's rule) */
+            if (fmt == NM_FORMAT_OPENMETRICS && i + 1 < lines.n &&
+                strncmp(lines.v[i + 1], "# UNIT ", 7) == 0) {
+                const char *u = lines.v[i + 1] + 7;
+                size_t ul;
+
+                ck_assert_msg(strncmp(u, name, nl) == 0 && u[nl] == ' ',
+                              "UNIT of another family: %s", lines.v[i + 1]);
+                u += nl + 1;
+                ul = strlen(u);
+                ck_assert_msg(ul > 0 && nl > ul + 1 && name[nl - ul - 1] == '_' &&
+                                  strncmp(name + nl - ul, u, ul) == 0,
+                              "UNIT the name does not end in: %s", lines.v[i + 1]);
+                i++;
+            }
             continue;
         }
         ck_assert_msg(l[0] != '#', "unexpected comment: %s", l);
@@ -626,6 +644,7 @@ START_TEST(test_formats)
                                        "x_build_info{version=\"1\"} 1\n");
         else
             ck_assert_str_eq(buf.data, "# HELP x_bytes C.\n# TYPE x_bytes counter\n"
+                                       "# UNIT x_bytes bytes\n"
                                        "x_bytes_total 3\n"
                                        "# HELP x_build I.\n# TYPE x_build info\n"
                                        "x_build_info{version=\"1\"} 1\n"

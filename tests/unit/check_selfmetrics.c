@@ -687,7 +687,11 @@ START_TEST(test_render_process)
     free(t);
 
     t = render_with(NM_FORMAT_OPENMETRICS, &m, NULL);
-    HAS(t, "# TYPE process_cpu_seconds counter\nprocess_cpu_seconds_total 1.25\n");
+    HAS(t, "# TYPE process_cpu_seconds counter\n# UNIT process_cpu_seconds seconds\n"
+           "process_cpu_seconds_total 1.25\n");
+    HAS(t, "# TYPE process_resident_memory_bytes gauge\n"
+           "# UNIT process_resident_memory_bytes bytes\n");
+    LACKS(t, "# UNIT process_open_fds");
     /* before # EOF, which ends the text */
     ck_assert_str_eq(t + strlen(t) - 6, "# EOF\n");
     free(t);
