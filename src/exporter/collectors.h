@@ -25,7 +25,7 @@ typedef enum nm_collector_id {
 #define NM_COLLECTORS_ALL (NM_COLLECTOR_BIT(NM_COLLECTOR_COUNT) - 1u)
 /* Enabled unless disabled: all but connections, which costs a sock_diag
  * dump on every scrape (the kernel walks its whole socket hash, ~1 ms on an
- * idle host, ~1 us more per socket) and so is opt-in, like
+ * idle host, ~1.5 us more per socket) and so is opt-in, like
  * node_exporter's tcpstat. */
 #define NM_COLLECTORS_DEFAULT (NM_COLLECTORS_ALL & ~NM_COLLECTOR_BIT(NM_COLLECTOR_CONNECTIONS))
 /* The collectors that read the interface table. */

@@ -544,7 +544,7 @@ static const flag_def flags[] = {
      "Export netmetrics_connections: TCP and UDP sockets by protocol,\n"
      "family and state (a sock_diag dump, or /proc/net/{tcp,udp}{,6}).\n"
      "Off by default: the dump costs about 1 ms per scrape on an idle host\n"
-     "and 1 us more per socket.",
+     "and about 1.5 us more per socket.",
      NULL, set_connections},
     {"collector.connections.processes", NULL, "false",
      "Also export netmetrics_process_connections per owning process. Walks\n"

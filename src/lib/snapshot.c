@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "classify.h"
+#include "grow.h"
 #include "snapshot.h"
 
 uint64_t nm_monotonic_ns(void)
@@ -53,33 +54,11 @@ void nm_snapshot_reset(netmetrics_snapshot *snap)
     }
 }
 
-/* Grows *p (of *cap elements of size sz) to hold at least need. */
-static int grow(void **p, size_t *cap, size_t need, size_t sz)
-{
-    size_t ncap;
-    void *np;
-
-    if (need <= *cap)
-        return 0;
-    ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > ((size_t)-1) / 2 / sz)
-            return -1;
-        ncap *= 2;
-    }
-    np = realloc(*p, ncap * sz);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = ncap;
-    return 0;
-}
-
 struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap)
 {
     struct netmetrics_interface *i;
 
-    if (grow((void **)&snap->ifaces, &snap->cap, snap->count + 1, sizeof *snap->ifaces) < 0)
+    if (nm_grow((void **)&snap->ifaces, &snap->cap, snap->count + 1, sizeof *snap->ifaces) < 0)
         return NULL;
     i = &snap->ifaces[snap->count++];
     memset(i, 0, sizeof *i);
@@ -100,7 +79,7 @@ int nm_snapshot_add_address(netmetrics_snapshot *snap, int ifindex, const netmet
     size_t cap = snap->addr_cap;
 
     /* entries and addrs share one capacity */
-    if (grow((void **)&snap->entries, &cap, snap->addr_count + 1, sizeof *snap->entries) < 0)
+    if (nm_grow((void **)&snap->entries, &cap, snap->addr_count + 1, sizeof *snap->entries) < 0)
         return -1;
     if (cap != snap->addr_cap) {
         void *np = realloc(snap->addrs, cap * sizeof *snap->addrs);

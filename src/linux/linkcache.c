@@ -19,6 +19,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "grow.h"
 #include "linkcache.h"
 #include "nmerror.h"
 #include "rtnl_parse.h"
@@ -58,28 +59,6 @@ struct nm_linkcache {
     size_t seen_cap;
     nm_linkcache_counts counts;
 };
-
-/* Grows *p (of *cap elements of size sz) to hold at least need. */
-static int grow(void **p, size_t *cap, size_t need, size_t sz)
-{
-    size_t ncap;
-    void *np;
-
-    if (need <= *cap)
-        return 0;
-    ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > ((size_t)-1) / 2 / sz)
-            return -1;
-        ncap *= 2;
-    }
-    np = realloc(*p, ncap * sz);
-    if (!np)
-        return -1;
-    *p = np;
-    *cap = ncap;
-    return 0;
-}
 
 nm_linkcache *nm_linkcache_new(void)
 {
@@ -235,7 +214,7 @@ static int upsert(nm_linkcache *lc, const struct netmetrics_interface *m)
             lc->dead--;
         return 0;
     }
-    if (grow((void **)&lc->links, &lc->cap, lc->count + 1, sizeof *lc->links) < 0)
+    if (nm_grow((void **)&lc->links, &lc->cap, lc->count + 1, sizeof *lc->links) < 0)
         return -1;
     if (pos < lc->count)
         memmove(&lc->links[pos + 1], &lc->links[pos], (lc->count - pos) * sizeof *lc->links);
@@ -344,7 +323,7 @@ int nm_linkcache_load_links(nm_linkcache *lc, const netmetrics_snapshot *snap, s
     }
     lc->count = 0;
     lc->dead = 0;
-    if (grow((void **)&lc->links, &lc->cap, n, sizeof *lc->links) < 0)
+    if (nm_grow((void **)&lc->links, &lc->cap, n, sizeof *lc->links) < 0)
         return -1;
     for (i = 0; i < n; i++) {
         lc->links[i].alias = NULL;
@@ -387,7 +366,7 @@ int nm_linkcache_load_addrs(nm_linkcache *lc, const netmetrics_snapshot *snap, s
     size_t n = snap->addr_count > first ? snap->addr_count - first : 0;
 
     lc->addrs_valid = 0;
-    if (grow((void **)&lc->addrs, &lc->addr_cap, n, sizeof *lc->addrs) < 0)
+    if (nm_grow((void **)&lc->addrs, &lc->addr_cap, n, sizeof *lc->addrs) < 0)
         return -1;
     if (n)
         memcpy(lc->addrs, snap->entries + first, n * sizeof *lc->addrs);
@@ -417,7 +396,7 @@ netmetrics_status nm_linkcache_emit_links(nm_linkcache *lc, netmetrics_snapshot 
         lc->count = w;
         lc->dead = 0;
     }
-    if (grow((void **)&lc->seen, &lc->seen_cap, lc->count, sizeof *lc->seen) < 0)
+    if (nm_grow((void **)&lc->seen, &lc->seen_cap, lc->count, sizeof *lc->seen) < 0)
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
     if (lc->count)
         memset(lc->seen, 0, lc->count);
