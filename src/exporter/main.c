@@ -161,9 +161,11 @@ int main(int argc, char **argv)
      * serialized anyway, so the arenas would buy no parallelism. */
     mallopt(M_ARENA_MAX, 1);
     /* Scrape bodies (megabytes at a thousand interfaces) are mapped on
-     * their own and unmapped when the last response carrying one is sent.
-     * A fixed threshold stops glibc from raising it after such a free and
-     * then keeping the next bodies in the heap, whose top stays resident. */
+     * their own: the scraper keeps one released buffer for the next
+     * rendering (scrape_body.h) and the others are unmapped when the last
+     * response carrying them is sent. A fixed threshold stops glibc from
+     * raising it after such a free and then keeping bodies in the heap,
+     * whose top stays resident. */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 

@@ -67,6 +67,7 @@ struct nm_scraper {
     atomic_uint_least64_t started;
     atomic_uint waiting;
     nm_scrape_body *shared;
+    nm_body_pool *pool; /* buffers of released bodies, for the next */
     nm_format shared_fmt;
     uint64_t shared_gen;
 };
@@ -181,7 +182,8 @@ netmetrics_status nm_scraper_new(const nm_scraper_config *cfg, nm_scraper **out,
     s->collect_interfaces = (~cfg->collectors_off & NM_COLLECTORS_INTERFACES) != 0;
     s->snap = netmetrics_snapshot_new();
     s->spare = netmetrics_snapshot_new();
-    if (!s->snap || !s->spare) {
+    s->pool = nm_body_pool_new();
+    if (!s->snap || !s->spare || !s->pool) {
         nm_scraper_free(s);
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
     }
@@ -215,6 +217,7 @@ void nm_scraper_free(nm_scraper *s)
     netmetrics_collector_free(s->collector);
     nm_procself_free(s->procself);
     nm_scrape_body_release(s->shared);
+    nm_body_pool_release(s->pool);
     nm_devfilter_free(s->filter);
     netmetrics_snapshot_free(s->snap);
     netmetrics_snapshot_free(s->spare);
@@ -289,10 +292,10 @@ static int share_body(nm_scraper *s, nm_strbuf *out, nm_format fmt, uint64_t gen
                       nm_scrape_body **share)
 {
     nm_scrape_body *b;
-    size_t len;
+    size_t len, cap = out->cap;
     char *data = nm_strbuf_steal(out, &len);
 
-    b = nm_scrape_body_new(data, len);
+    b = nm_scrape_body_new(data, len, cap, s->pool);
     if (!b) {
         free(data);
         return -1;
@@ -409,6 +412,24 @@ static int scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf
     /* The output usually changes little between scrapes: reserve what the
      * last one needed plus some room for new interfaces. */
     hint = s->last_size + s->last_size / 8;
+    if (share && out->cap == 0 && s->pool) {
+        /* a shared body renders into the last released one's buffer when
+         * it is back: no fresh pages to fault in */
+        size_t cap;
+        char *buf = nm_body_pool_take(s->pool, &cap);
+
+        /* one far larger than needed (the table shrank) is let go */
+        if (buf && cap / 2 > hint + 65536) {
+            free(buf);
+            buf = NULL;
+        }
+        if (buf) {
+            out->data = buf;
+            out->cap = cap;
+            out->len = 0;
+            buf[0] = '\0';
+        }
+    }
     if (hint)
         nm_strbuf_reserve(out, hint);
     if (s->conn.enabled) {

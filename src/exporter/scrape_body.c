@@ -1,22 +1,83 @@
 /* SPDX-License-Identifier: MIT */
-/* Reference-counted scrape text (scrape_body.h). */
+/* Reference-counted scrape text and the pool of its buffers
+ * (scrape_body.h). */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scrape_body.h"
 
+struct nm_body_pool {
+    atomic_size_t refs;
+    pthread_mutex_t lock;
+    char *spare; /* guarded by lock */
+    size_t spare_cap;
+};
+
 struct nm_scrape_body {
     atomic_size_t refs;
     char *data;
-    size_t len;
+    size_t len, cap;
+    nm_body_pool *pool;
     char *gz; /* NULL until attached */
     size_t gz_len;
 };
 
-nm_scrape_body *nm_scrape_body_new(char *data, size_t len)
+nm_body_pool *nm_body_pool_new(void)
+{
+    nm_body_pool *p = calloc(1, sizeof *p);
+
+    if (!p)
+        return NULL;
+    if (pthread_mutex_init(&p->lock, NULL) != 0) {
+        free(p);
+        return NULL;
+    }
+    atomic_init(&p->refs, 1);
+    return p;
+}
+
+void nm_body_pool_release(nm_body_pool *p)
+{
+    if (!p || atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    free(p->spare);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+char *nm_body_pool_take(nm_body_pool *p, size_t *cap)
+{
+    char *buf;
+
+    pthread_mutex_lock(&p->lock);
+    buf = p->spare;
+    *cap = buf ? p->spare_cap : 0;
+    p->spare = NULL;
+    p->spare_cap = 0;
+    pthread_mutex_unlock(&p->lock);
+    return buf;
+}
+
+/* Keeps buf as the spare when there is none; otherwise frees it. */
+static void pool_give(nm_body_pool *p, char *buf, size_t cap)
+{
+    if (p && buf && cap) {
+        pthread_mutex_lock(&p->lock);
+        if (!p->spare) {
+            p->spare = buf;
+            p->spare_cap = cap;
+            buf = NULL;
+        }
+        pthread_mutex_unlock(&p->lock);
+    }
+    free(buf);
+}
+
+nm_scrape_body *nm_scrape_body_new(char *data, size_t len, size_t cap, nm_body_pool *pool)
 {
     nm_scrape_body *b = calloc(1, sizeof *b);
 
@@ -25,6 +86,11 @@ nm_scrape_body *nm_scrape_body_new(char *data, size_t len)
     atomic_init(&b->refs, 1);
     b->data = data;
     b->len = data ? len : 0;
+    b->cap = data ? cap : 0;
+    if (pool) {
+        atomic_fetch_add_explicit(&pool->refs, 1, memory_order_relaxed);
+        b->pool = pool;
+    }
     return b;
 }
 
@@ -43,7 +109,8 @@ void nm_scrape_body_release(void *p)
     /* acq_rel: every use by other holders happens before the free */
     if (atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) != 1)
         return;
-    free(b->data);
+    pool_give(b->pool, b->data, b->cap);
+    nm_body_pool_release(b->pool);
     free(b->gz);
     free(b);
 }

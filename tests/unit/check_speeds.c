@@ -341,6 +341,66 @@ START_TEST(test_render_rates_reset)
 }
 END_TEST
 
+/* --------------------------------------------------- shared scrape bodies -- */
+
+/* A body's buffer returns to its pool when the last reference goes; the
+ * pool keeps one spare and frees the rest; the pool lives on while a body
+ * holds it. Leaks and double frees show under valgrind and ASan. */
+START_TEST(test_scrape_body_pool)
+{
+    nm_body_pool *pool = nm_body_pool_new();
+    nm_scrape_body *a, *b;
+    char *da = malloc(64), *db = malloc(32), *got;
+    const char *text;
+    size_t cap, len;
+
+    ck_assert_ptr_nonnull(pool);
+    ck_assert_ptr_nonnull(da);
+    ck_assert_ptr_nonnull(db);
+    strcpy(da, "a 1\n");
+    strcpy(db, "b 2\n");
+    a = nm_scrape_body_new(da, 4, 64, pool);
+    b = nm_scrape_body_new(db, 4, 32, pool);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    text = nm_scrape_body_data(a, &len);
+    ck_assert_uint_eq(len, 4);
+    ck_assert_int_eq(memcmp(text, "a 1\n", 4), 0);
+    ck_assert_ptr_null(nm_body_pool_take(pool, &cap));
+    ck_assert_uint_eq(cap, 0);
+
+    /* two references: the first release keeps the body */
+    nm_scrape_body_ref(a);
+    nm_scrape_body_release(a);
+    ck_assert_ptr_null(nm_body_pool_take(pool, &cap));
+    nm_scrape_body_release(a);
+    /* the second gives its buffer back; b's, with a spare there, is freed */
+    nm_scrape_body_release(b);
+    got = nm_body_pool_take(pool, &cap);
+    ck_assert_ptr_eq(got, da);
+    ck_assert_uint_eq(cap, 64);
+    ck_assert_ptr_null(nm_body_pool_take(pool, &cap));
+    free(got);
+
+    /* gzip attaches once */
+    a = nm_scrape_body_new(NULL, 0, 0, pool);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(nm_scrape_body_gzip(a, &text, &len), 0);
+    ck_assert_int_eq(nm_scrape_body_set_gzip(a, "zz", 2), 0);
+    ck_assert_int_eq(nm_scrape_body_set_gzip(a, "yy", 2), -1);
+    ck_assert_int_eq(nm_scrape_body_gzip(a, &text, &len), 1);
+    ck_assert_uint_eq(len, 2);
+    ck_assert_int_eq(memcmp(text, "zz", 2), 0);
+    text = nm_scrape_body_data(a, &len);
+    ck_assert_uint_eq(len, 0);
+    ck_assert_str_eq(text, "");
+
+    /* the pool outlives its owner's reference while a body holds it */
+    nm_body_pool_release(pool);
+    nm_scrape_body_release(a);
+}
+END_TEST
+
 /* ---------------------------------------------------------- the scraper -- */
 
 static nm_scraper *fixture_scraper(uint64_t min_interval_ns)
@@ -518,6 +578,50 @@ START_TEST(test_scraper_failed_collection_keeps_baseline)
 }
 END_TEST
 
+/* nm_scraper_acquire: each request that arrives after the last collection
+ * ended gets a collection of its own (never an older body), the text is
+ * the one nm_scraper_scrape renders, and a released body's buffer is the
+ * next one's (no fresh pages per scrape). A body outlives the scraper. */
+START_TEST(test_scraper_acquire_bodies)
+{
+    nm_scraper *s = fixture_scraper(0);
+    nm_scrape_request req;
+    nm_scrape_body *a, *b;
+    const char *ta, *tb;
+    char *plain;
+    size_t la, lb;
+
+    memset(&req, 0, sizeof req);
+    req.fmt = NM_FORMAT_TEXT;
+    ck_assert_int_eq(nm_scraper_acquire(s, &req, &a), 0);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(nm_scraper_acquire(s, &req, &b), 0);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_ne(a, b); /* sequential: two collections */
+    ta = nm_scrape_body_data(a, &la);
+    tb = nm_scrape_body_data(b, &lb);
+    ck_assert_ptr_nonnull(strstr(ta, "netmetrics_receive_bytes_total{device=\"eth0\"}"));
+    ck_assert_ptr_nonnull(strstr(tb, "netmetrics_receive_bytes_total{device=\"eth0\"}"));
+    ck_assert_uint_gt(la, 1000);
+
+    /* a's buffer goes back to the pool and carries the next body */
+    nm_scrape_body_release(a);
+    ck_assert_int_eq(nm_scraper_acquire(s, &req, &a), 0);
+    ck_assert_ptr_eq(nm_scrape_body_data(a, &la), ta);
+    nm_scrape_body_release(a);
+
+    plain = scrape(s);
+    ck_assert_ptr_nonnull(strstr(plain, "# TYPE netmetrics_receive_bytes_total counter"));
+    free(plain);
+
+    /* b still readable after the scraper is gone */
+    nm_scraper_free(s);
+    tb = nm_scrape_body_data(b, &lb);
+    ck_assert_ptr_nonnull(strstr(tb, "netmetrics_build_info"));
+    nm_scrape_body_release(b);
+}
+END_TEST
+
 static Suite *speeds_suite(void)
 {
     Suite *s = suite_create("speeds");
@@ -540,6 +644,8 @@ static Suite *speeds_suite(void)
 
     tc = tcase_create("scraper");
     tcase_add_test(tc, test_scraper_first_then_rates);
+    tcase_add_test(tc, test_scraper_acquire_bodies);
+    tcase_add_test(tc, test_scrape_body_pool);
     tcase_add_test(tc, test_scraper_reuses_speeds_within_min_interval);
     tcase_add_test(tc, test_scraper_failed_collection_keeps_baseline);
     suite_add_tcase(s, tc);
