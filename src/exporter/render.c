@@ -88,7 +88,6 @@ static const struct nm_counter_def {
 typedef struct nm_flag_table {
     uint32_t bit[32];
     const char *name[32];
-    size_t len[32];
     size_t count;
 } nm_flag_table;
 
@@ -100,28 +99,67 @@ typedef struct nm_flag_table {
 /* device="" around a 15-byte name, each byte escaped to 5: 84 bytes;
  * a longer fragment takes the plain path */
 #define NM_DEV_FRAG_MAX 128
-typedef struct nm_flag_frags {
+/* Label fragments `,LABEL="VALUE"` spelled once per scrape for a family
+ * with one sample per interface and value (flags, operational states). */
+typedef struct nm_frags {
+    const char *label;
+    const char *value[32];
+    size_t value_len[32];
     char text[32][NM_FLAG_FRAG_MAX];
     size_t len[32]; /* 0: did not fit, use the plain label */
-} nm_flag_frags;
+    size_t count;
+} nm_frags;
 
-static void nm_flag_frags_fill(nm_flag_frags *fr, const nm_flag_table *t)
+static void nm_frags_fill(nm_frags *fr, const char *label, const char *const *values,
+                          size_t count)
 {
     nm_strbuf tmp;
     size_t f;
 
+    fr->label = label;
+    fr->count = count < 32 ? count : 32;
     nm_strbuf_init(&tmp);
-    for (f = 0; f < t->count; f++) {
+    for (f = 0; f < fr->count; f++) {
+        fr->value[f] = values[f];
+        fr->value_len[f] = strlen(values[f]);
         nm_strbuf_reset(&tmp);
         fr->len[f] = 0;
         if (nm_strbuf_putc(&tmp, ',') < 0 ||
-            nm_expfmt_put_label_pre(&tmp, "flag", t->name[f], t->len[f]) < 0 ||
+            nm_expfmt_put_label_pre(&tmp, label, values[f], fr->value_len[f]) < 0 ||
             tmp.len > NM_FLAG_FRAG_MAX)
             continue;
         memcpy(fr->text[f], tmp.data, tmp.len);
         fr->len[f] = tmp.len;
     }
     nm_strbuf_free(&tmp);
+}
+
+/* One interface's samples of such a family: value v[f] for fragment f.
+ * The device label and each fragment are copied side by side into one
+ * pre-spelled label; an oversized one takes the plain label path. */
+static void nm_frags_samples(nm_expfmt *w, const nm_label_pre *dev, const nm_frags *fr,
+                             const uint64_t *v)
+{
+    char both[NM_DEV_FRAG_MAX + NM_FLAG_FRAG_MAX];
+    nm_label_pre pre;
+    nm_label l;
+    size_t f;
+
+    l.name = fr->label;
+    pre.text = both;
+    if (dev->len <= NM_DEV_FRAG_MAX)
+        memcpy(both, dev->text, dev->len);
+    for (f = 0; f < fr->count; f++) {
+        if (dev->len <= NM_DEV_FRAG_MAX && fr->len[f]) {
+            memcpy(both + dev->len, fr->text[f], fr->len[f]);
+            pre.len = dev->len + fr->len[f];
+            nm_expfmt_sample_u64_pre(w, &pre, NULL, 0, v[f]);
+            continue;
+        }
+        l.value = fr->value[f];
+        l.value_len = fr->value_len[f];
+        nm_expfmt_sample_u64_pre(w, dev, &l, 1, v[f]);
+    }
 }
 
 static void nm_flag_table_fill(nm_flag_table *t)
@@ -135,7 +173,6 @@ static void nm_flag_table_fill(nm_flag_table *t)
         if (name) {
             t->bit[t->count] = 1u << i;
             t->name[t->count] = name;
-            t->len[t->count] = strlen(name);
             t->count++;
         }
     }
@@ -188,7 +225,7 @@ static void nm_render_gauges(nm_expfmt *w, const netmetrics_snapshot *snap, size
                              const nm_devlabels *dl)
 {
     nm_flag_table flags;
-    nm_flag_frags frags;
+    nm_frags frags;
     size_t i, f;
 
     nm_render_flag_gauge(w, snap, n, dl, "netmetrics_interface_up",
@@ -219,34 +256,16 @@ static void nm_render_gauges(nm_expfmt *w, const netmetrics_snapshot *snap, size
     }
 
     nm_flag_table_fill(&flags);
-    nm_flag_frags_fill(&frags, &flags);
+    nm_frags_fill(&frags, "flag", flags.name, flags.count);
     nm_expfmt_family(w, "netmetrics_interface_flag", NM_METRIC_GAUGE,
                      "1 if the interface flag (IFF_*) named by the flag label is set, else 0.");
     for (i = 0; i < n; i++) {
-        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        uint32_t bits = netmetrics_interface_flags(iface);
-        const nm_label_pre *dev = nm_devlabels_get(dl, i);
-        char both[NM_DEV_FRAG_MAX + NM_FLAG_FRAG_MAX];
-        nm_label_pre pre;
-        nm_label l;
+        uint32_t bits = netmetrics_interface_flags(netmetrics_snapshot_interface(snap, i));
+        uint64_t v[32];
 
-        l.name = "flag";
-        pre.text = both;
-        if (dev->len <= NM_DEV_FRAG_MAX)
-            memcpy(both, dev->text, dev->len);
-        for (f = 0; f < flags.count; f++) {
-            uint64_t v = (bits & flags.bit[f]) ? 1 : 0;
-
-            if (dev->len <= NM_DEV_FRAG_MAX && frags.len[f]) {
-                memcpy(both + dev->len, frags.text[f], frags.len[f]);
-                pre.len = dev->len + frags.len[f];
-                nm_expfmt_sample_u64_pre(w, &pre, NULL, 0, v);
-                continue;
-            }
-            l.value = flags.name[f];
-            l.value_len = flags.len[f];
-            nm_expfmt_sample_u64_pre(w, dev, &l, 1, v);
-        }
+        for (f = 0; f < frags.count; f++)
+            v[f] = (bits & flags.bit[f]) ? 1 : 0;
+        nm_frags_samples(w, nm_devlabels_get(dl, i), &frags, v);
     }
 }
 
@@ -292,55 +311,26 @@ static void nm_render_operstate(nm_expfmt *w, const netmetrics_snapshot *snap, s
 {
     static const char family[] = "netmetrics_interface_operstate";
     enum { NSTATES = NETMETRICS_OPER_UP + 1 };
-    char frag[NSTATES][NM_FLAG_FRAG_MAX];
-    size_t frag_len[NSTATES], i, st;
-    nm_strbuf tmp;
+    const char *names[NSTATES];
+    nm_frags frags;
+    size_t i, st;
 
-    nm_strbuf_init(&tmp);
-    for (st = 0; st < NSTATES; st++) {
-        const char *name = netmetrics_operstate_string((netmetrics_operstate)st);
-
-        nm_strbuf_reset(&tmp);
-        frag_len[st] = 0;
-        if (nm_strbuf_putc(&tmp, ',') < 0 ||
-            nm_expfmt_put_label_pre(&tmp, family, name, strlen(name)) < 0 ||
-            tmp.len > NM_FLAG_FRAG_MAX)
-            continue;
-        memcpy(frag[st], tmp.data, tmp.len);
-        frag_len[st] = tmp.len;
-    }
-    nm_strbuf_free(&tmp);
-
+    for (st = 0; st < NSTATES; st++)
+        names[st] = netmetrics_operstate_string((netmetrics_operstate)st);
+    nm_frags_fill(&frags, family, names, NSTATES);
     nm_expfmt_family(w, family, NM_METRIC_STATESET,
                      "Operational state of the interface (RFC 2863, IF_OPER_*): 1 for the "
                      "state it is in, 0 for the others.");
     for (i = 0; i < n; i++) {
         const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
         unsigned cur = (unsigned)netmetrics_interface_operstate(iface);
-        const nm_label_pre *dev = nm_devlabels_get(dl, i);
-        char both[NM_DEV_FRAG_MAX + NM_FLAG_FRAG_MAX];
-        nm_label_pre pre;
-        nm_label l;
+        uint64_t v[NSTATES];
 
         if (cur >= NSTATES)
             cur = NETMETRICS_OPER_UNKNOWN;
-        l.name = family;
-        pre.text = both;
-        if (dev->len <= NM_DEV_FRAG_MAX)
-            memcpy(both, dev->text, dev->len);
-        for (st = 0; st < NSTATES; st++) {
-            uint64_t v = st == cur ? 1 : 0;
-
-            if (dev->len <= NM_DEV_FRAG_MAX && frag_len[st]) {
-                memcpy(both + dev->len, frag[st], frag_len[st]);
-                pre.len = dev->len + frag_len[st];
-                nm_expfmt_sample_u64_pre(w, &pre, NULL, 0, v);
-                continue;
-            }
-            l.value = netmetrics_operstate_string((netmetrics_operstate)st);
-            l.value_len = strlen(l.value);
-            nm_expfmt_sample_u64_pre(w, dev, &l, 1, v);
-        }
+        for (st = 0; st < NSTATES; st++)
+            v[st] = st == cur;
+        nm_frags_samples(w, nm_devlabels_get(dl, i), &frags, v);
     }
 }
 
