@@ -382,13 +382,15 @@ conc_batch() {
     R[$tag,$ifaces,conc_sec]=$(awk -v a="${R[$tag,$ifaces,conc_sec]:-0}" -v b="$el" 'BEGIN { print a + b }')
 }
 
-# Instructions (Ir) callgrind counts inside nm_scraper_acquire for COUNT
+# Instructions (Ir) callgrind counts inside nm_scraper_acquire (collection)
+# and nm_scrape_stream_read (rendering, as the body is sent) for COUNT
 # scrapes, in a fresh exporter under valgrind; the count goes to CG_IR
 # (empty when callgrind wrote none).
 CG_IR=
 callgrind_ir() {
     local count=$1 out="$TMP/callgrind.$1.out" pid
     ip netns exec "$NS" valgrind --tool=callgrind --toggle-collect=nm_scraper_acquire \
+        --toggle-collect=nm_scrape_stream_read \
         --callgrind-out-file="$out" "$EXPORTER" --web.listen-address=127.0.0.1:$CG_PORT \
         --log.level=warn "${NM_EXTRA[@]}" </dev/null >"$TMP/cg.log" 2>&1 &
     pid=$!

@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The gzip compressor behind Content-Encoding: gzip. deflateInit2 costs a
- * few hundred KiB of state, so it runs once and each scrape only resets the
- * stream; the output buffer is sized by deflateBound, which guarantees a
- * single deflate(Z_FINISH) call completes, so there is no output loop. */
+/* The streaming gzip encoder (gzip.h). */
 #include "config.h"
 
 #include <limits.h>
@@ -14,15 +11,14 @@
 
 #include "gzip.h"
 
-/* windowBits 15 + 16: the gzip wrapper (header and CRC-32) instead of
- * zlib's, as HTTP's "gzip" coding requires. */
-#define GZIP_WINDOW_BITS (15 + 16)
-#define GZIP_MEM_LEVEL 8
+/* windowBits 13 + 16: an 8 KiB window with the gzip wrapper (header and
+ * CRC-32) instead of zlib's, as HTTP's "gzip" coding requires. With
+ * memLevel 6 deflate's state is about 64 KiB instead of 256. */
+#define GZIP_WINDOW_BITS (13 + 16)
+#define GZIP_MEM_LEVEL 6
 
 struct nm_gzip {
     z_stream zs;
-    unsigned char *buf;
-    size_t cap;
 };
 
 nm_gzip *nm_gzip_new(int level)
@@ -44,34 +40,32 @@ void nm_gzip_free(nm_gzip *g)
     if (!g)
         return;
     deflateEnd(&g->zs);
-    free(g->buf);
     free(g);
 }
 
-int nm_gzip_compress(nm_gzip *g, const void *in, size_t len, const void **out, size_t *out_len)
+ssize_t nm_gzip_write(nm_gzip *g, const char **in, size_t *in_len, int last, char *out,
+                      size_t out_max, int *done)
 {
-    uLong bound;
+    /* zlib counts in uInt: take at most that much of either side at once */
+    uInt take = *in_len > UINT_MAX ? UINT_MAX : (uInt)*in_len;
+    uInt room = out_max > UINT_MAX ? UINT_MAX : (uInt)out_max;
+    int flush = last && take == *in_len ? Z_FINISH : Z_NO_FLUSH;
+    int rc;
 
-    /* zlib counts in uInt; a body of 4 GiB is not a scrape */
-    if (len > UINT_MAX / 2 || deflateReset(&g->zs) != Z_OK)
-        return -1;
-    bound = deflateBound(&g->zs, (uLong)len);
-    if (bound > g->cap) {
-        unsigned char *nb = realloc(g->buf, bound);
-
-        if (!nb)
-            return -1;
-        g->buf = nb;
-        g->cap = bound;
-    }
+    *done = 0;
     /* zlib's API is not const-correct; deflate only reads next_in */
-    g->zs.next_in = (Bytef *)(uintptr_t)in;
-    g->zs.avail_in = (uInt)len;
-    g->zs.next_out = g->buf;
-    g->zs.avail_out = (uInt)(g->cap > UINT_MAX ? UINT_MAX : g->cap);
-    if (deflate(&g->zs, Z_FINISH) != Z_STREAM_END)
+    g->zs.next_in = (Bytef *)(uintptr_t)*in;
+    g->zs.avail_in = take;
+    g->zs.next_out = (Bytef *)out;
+    g->zs.avail_out = room;
+    rc = deflate(&g->zs, flush);
+    /* Z_BUF_ERROR: no progress was possible (no input, or no room); not
+     * an error, the caller brings more of either */
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
         return -1;
-    *out = g->buf;
-    *out_len = (size_t)g->zs.total_out;
-    return 0;
+    *in += take - g->zs.avail_in;
+    *in_len -= take - g->zs.avail_in;
+    if (rc == Z_STREAM_END)
+        *done = 1;
+    return (ssize_t)(room - g->zs.avail_out);
 }

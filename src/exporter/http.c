@@ -29,7 +29,7 @@
 
 #include "accept.h"
 #include "basicauth.h"
-#include "gzip.h"
+#include "scrape_stream.h"
 #include "http.h"
 #include "httpstats.h"
 #include "nmerror.h"
@@ -45,7 +45,12 @@
 /* MHD's per-connection pool holds the request line, headers and our reply
  * headers; 32 KiB (MHD's default, stated here so it is a decision) answers
  * oversized requests with a 4xx. */
-#define CONNECTION_MEMORY_LIMIT ((size_t)32 * 1024)
+#define CONNECTION_MEMORY_LIMIT ((size_t)16 * 1024)
+/* libmicrohttpd allocates this much with every streamed response, but
+ * fills HTTP/1.1 chunks from the connection's own buffer (the rest of the
+ * pool above, about 32 KiB a write); only an HTTP/1.0 body is read through
+ * this one. Small, as it is per response. */
+#define NM_HTTP_STREAM_BLOCK ((size_t)4 * 1024)
 
 struct nm_http_server {
     struct MHD_Daemon *daemon;
@@ -65,10 +70,6 @@ struct nm_http_server {
     nm_http_stats *stats;
     unsigned max_requests;      /* 0: no limit */
     uint64_t timeout_offset_ns; /* --web.timeout-offset */
-    /* One compressor for all threads: scrapes are serialized by the
-     * scraper anyway, and its buffer is reused from scrape to scrape. */
-    nm_gzip *gzip;
-    pthread_mutex_t gzip_lock;
     int connections_endpoint;
     nm_conn_config connections;
     /* --web.config.file (NULL: none): its headers go on every response;
@@ -338,8 +339,6 @@ static void free_server(nm_http_server *srv)
     destroy_responses(srv);
     nm_basicauth_free(srv->auth);
     nm_http_stats_free(srv->stats);
-    nm_gzip_free(srv->gzip);
-    pthread_mutex_destroy(&srv->gzip_lock);
     free(srv);
 }
 
@@ -442,65 +441,40 @@ static const char *header_value(struct MHD_Connection *conn, const char *name, s
     return v;
 }
 
-/* A response carrying data gzip-compressed, or NULL (then the caller sends
- * it as is). MHD copies the compressed bytes, so the compressor's buffer is
- * free again when the lock is released. */
-/* The gzip form of a shared body, compressed by the first response that
- * wants it and reused by the others; the response holds a reference to
- * the body, released when libmicrohttpd is done with it. NULL when gzip is
- * unavailable or fails (the caller then sends the text). */
-static struct MHD_Response *gzip_response(nm_http_server *srv, nm_scrape_body *body)
+/* libmicrohttpd's content reader over a stream: the next piece of the
+ * body, the end, or an error that cuts the connection (after the status
+ * line nothing else can tell the client). */
+static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
-    struct MHD_Response *resp = NULL;
-    const char *data;
-    const void *z;
-    size_t len, zlen;
-    int have;
+    ssize_t n = nm_scrape_stream_read(cls, buf, max);
 
-    if (!srv->gzip)
-        return NULL;
-    pthread_mutex_lock(&srv->gzip_lock);
-    have = nm_scrape_body_gzip(body, &data, &len);
-    if (!have) {
-        data = nm_scrape_body_data(body, &len);
-        have = nm_gzip_compress(srv->gzip, data, len, &z, &zlen) == 0 &&
-               nm_scrape_body_set_gzip(body, z, zlen) == 0 &&
-               nm_scrape_body_gzip(body, &data, &len);
-    }
-    pthread_mutex_unlock(&srv->gzip_lock);
-    if (!have)
-        return NULL;
-    resp = MHD_create_response_from_buffer_with_free_callback_cls(
-        len, (void *)(uintptr_t)data, nm_scrape_body_release, nm_scrape_body_ref(body));
-    if (!resp) {
-        nm_scrape_body_release(body);
-        return NULL;
-    }
-    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip") != MHD_YES) {
-        MHD_destroy_response(resp);
-        return NULL;
-    }
-    return resp;
+    (void)pos;
+    if (n < 0)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
 }
 
 /* One admitted scrape: the format the Accept header asks for (accept.c),
- * gzip when Accept-Encoding allows it. The body may be shared with other
- * requests scraping at the same time (nm_scraper_acquire). */
+ * gzip when Accept-Encoding allows it. The frame may be shared with other
+ * requests scraping at the same time (nm_scraper_acquire); the body is
+ * rendered from it while it is sent, in chunks, so its size is never held
+ * in memory. */
 static enum MHD_Result serve_scrape(nm_http_server *srv, struct MHD_Connection *conn,
                                     const char *method, const char *url, nm_scrape_request *req)
 {
     nm_format fmt;
     struct MHD_Response *resp = NULL;
     enum MHD_Result ret;
-    nm_scrape_body *body;
-    const char *hv, *data;
-    size_t len, hlen;
-    int rc;
+    nm_scrape_frame *frame;
+    nm_scrape_stream *st;
+    const char *hv;
+    size_t hlen;
+    int rc, gzip;
 
     hv = header_value(conn, MHD_HTTP_HEADER_ACCEPT, &hlen);
     fmt = nm_accept_format(hv, hlen);
     req->fmt = fmt;
-    rc = nm_scraper_acquire(srv->scraper, req, &body);
+    rc = nm_scraper_acquire(srv->scraper, req, &frame);
     if (rc == NM_SCRAPE_LATE) {
         nm_http_stats_reject(srv->stats, NM_REJECT_TIMEOUT);
         return respond(srv, conn, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, srv->late);
@@ -508,24 +482,27 @@ static enum MHD_Result serve_scrape(nm_http_server *srv, struct MHD_Connection *
     if (rc < 0)
         return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
     hv = header_value(conn, MHD_HTTP_HEADER_ACCEPT_ENCODING, &hlen);
-    data = nm_scrape_body_data(body, &len);
-    if (len && nm_accept_encoding_gzip(hv, hlen))
-        resp = gzip_response(srv, body);
-    if (!resp) {
-        /* the response's reference; libmicrohttpd releases it once sent */
-        resp = MHD_create_response_from_buffer_with_free_callback_cls(
-            len, (void *)(uintptr_t)data, nm_scrape_body_release, nm_scrape_body_ref(body));
+    gzip = nm_accept_encoding_gzip(hv, hlen);
+    st = nm_scrape_stream_new(frame, fmt, gzip);
+    nm_scrape_frame_release(frame); /* the stream holds its own */
+    if (st) {
+        /* the response owns the stream; libmicrohttpd frees it once sent */
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, NM_HTTP_STREAM_BLOCK,
+                                                 stream_reader, st, nm_scrape_stream_free);
         if (!resp)
-            nm_scrape_body_release(body);
+            nm_scrape_stream_free(st);
     }
-    nm_scrape_body_release(body); /* ours */
-    if (!resp)
+    if (!resp) {
+        nm_log(srv->log, NM_LOG_ERROR, "out of memory starting a response", (char *)NULL);
         return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
+    }
     /* Vary on every metrics answer, compressed or not, so a cache never
      * hands a gzip body to a client that did not ask for one. */
     if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 nm_format_content_type(fmt)) != MHD_YES ||
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept, Accept-Encoding") != MHD_YES) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept, Accept-Encoding") != MHD_YES ||
+        (gzip && MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip") !=
+                     MHD_YES)) {
         MHD_destroy_response(resp);
         return respond(srv, conn, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->failed);
     }
@@ -783,16 +760,13 @@ netmetrics_status nm_http_start(const nm_http_config *cfg, nm_http_server **out,
     srv->max_requests = cfg->max_requests;
     srv->timeout_offset_ns = cfg->timeout_offset_ns;
     srv->stats = nm_http_stats_new(cfg->telemetry_path, cfg->connections_endpoint);
-    /* Level 1: most of the size gain of gzip at a fraction of the CPU. */
-    srv->gzip = nm_gzip_new(1);
-    pthread_mutex_init(&srv->gzip_lock, NULL);
     srv->web = cfg->web;
     st = web_setup(srv, err);
     if (st != NETMETRICS_OK) {
         free_server(srv);
         return st;
     }
-    if (create_responses(srv) < 0 || !srv->gzip || !srv->stats) {
+    if (create_responses(srv) < 0 || !srv->stats) {
         free_server(srv);
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
     }

@@ -173,38 +173,64 @@ static int is_always_shown(const nm_http_stats *st, nm_http_route r, unsigned st
     return 0;
 }
 
-void nm_http_stats_render(nm_expfmt *w, const nm_http_stats *st)
+void nm_http_stats_read(const nm_http_stats *st, nm_http_counts *out)
 {
     unsigned r, c;
-    nm_label l[2];
 
+    out->st = st;
+    out->count = 0;
+    out->in_flight = 0;
+    memset(out->rejected, 0, sizeof out->rejected);
     if (!st)
         return;
-    nm_expfmt_family(w, "netmetrics_exporter_http_requests_total", NM_METRIC_COUNTER,
-                     "HTTP requests answered, by route (handler) and status code.");
     for (r = 0; r < NM_ROUTE_COUNT; r++) {
-        const char *handler = route_label(st, (nm_http_route)r);
-
         for (c = STATUS_MIN; c < STATUS_MIN + STATUS_SLOTS; c++) {
             uint64_t v = nm_http_stats_requests(st, (nm_http_route)r, c);
-            char code[NM_EXPFMT_INT_SIZE];
 
             if (v == 0 && !is_always_shown(st, (nm_http_route)r, c))
                 continue;
-            nm_expfmt_int_text(code, (int64_t)c);
-            l[0].name = "handler";
-            l[0].value = handler;
-            l[0].value_len = strlen(handler);
-            l[1].name = "code";
-            l[1].value = code;
-            l[1].value_len = strlen(code);
-            nm_expfmt_sample_u64(w, l, 2, v);
+            /* the server answers a handful of codes; past the table's
+             * room, a code is left out rather than anything overrun */
+            if (out->count == NM_HTTP_COUNTS_MAX)
+                break;
+            out->e[out->count].route = (uint8_t)r;
+            out->e[out->count].status = (uint16_t)c;
+            out->e[out->count].value = v;
+            out->count++;
         }
+    }
+    out->in_flight = nm_http_stats_in_flight(st);
+    for (r = 0; r < NM_REJECT_COUNT; r++)
+        out->rejected[r] = nm_http_stats_rejected(st, (nm_scrape_reject)r);
+}
+
+void nm_http_counts_render(nm_expfmt *w, const nm_http_counts *hc)
+{
+    size_t i;
+    unsigned r;
+    nm_label l[2];
+
+    if (!hc->st)
+        return;
+    nm_expfmt_family(w, "netmetrics_exporter_http_requests_total", NM_METRIC_COUNTER,
+                     "HTTP requests answered, by route (handler) and status code.");
+    for (i = 0; i < hc->count; i++) {
+        const char *handler = route_label(hc->st, (nm_http_route)hc->e[i].route);
+        char code[NM_EXPFMT_INT_SIZE];
+
+        nm_expfmt_int_text(code, (int64_t)hc->e[i].status);
+        l[0].name = "handler";
+        l[0].value = handler;
+        l[0].value_len = strlen(handler);
+        l[1].name = "code";
+        l[1].value = code;
+        l[1].value_len = strlen(code);
+        nm_expfmt_sample_u64(w, l, 2, hc->e[i].value);
     }
 
     nm_expfmt_family(w, "netmetrics_exporter_http_requests_in_flight", NM_METRIC_GAUGE,
                      "Scrapes of the telemetry path being served, this one included.");
-    nm_expfmt_sample_u64(w, NULL, 0, nm_http_stats_in_flight(st));
+    nm_expfmt_sample_u64(w, NULL, 0, hc->in_flight);
 
     nm_expfmt_family(w, "netmetrics_exporter_scrapes_rejected_total", NM_METRIC_COUNTER,
                      "Scrapes answered 503 unserved: over --web.max-requests (limit) or "
@@ -213,6 +239,14 @@ void nm_http_stats_render(nm_expfmt *w, const nm_http_stats *st)
         l[0].name = "reason";
         l[0].value = reject_names[r];
         l[0].value_len = strlen(reject_names[r]);
-        nm_expfmt_sample_u64(w, l, 1, nm_http_stats_rejected(st, (nm_scrape_reject)r));
+        nm_expfmt_sample_u64(w, l, 1, hc->rejected[r]);
     }
+}
+
+void nm_http_stats_render(nm_expfmt *w, const nm_http_stats *st)
+{
+    nm_http_counts hc;
+
+    nm_http_stats_read(st, &hc);
+    nm_http_counts_render(w, &hc);
 }

@@ -58,6 +58,29 @@ unsigned nm_http_stats_in_flight(const nm_http_stats *st);
 void nm_http_stats_reject(nm_http_stats *st, nm_scrape_reject why);
 uint64_t nm_http_stats_rejected(const nm_http_stats *st, nm_scrape_reject why);
 
+/* The counters at one instant, for a response rendered after it: a scrape
+ * shows the requests as they stood when its collection was made (this one
+ * in flight, not yet answered), however long it takes to send. */
+#define NM_HTTP_COUNTS_MAX 128
+typedef struct nm_http_counts {
+    const nm_http_stats *st; /* NULL: nothing to write */
+    size_t count;            /* entries in use */
+    struct nm_http_count {
+        uint8_t route;   /* nm_http_route */
+        uint16_t status;
+        uint64_t value;
+    } e[NM_HTTP_COUNTS_MAX]; /* in route, then status order */
+    unsigned in_flight;
+    uint64_t rejected[NM_REJECT_COUNT];
+} nm_http_counts;
+
+/* Reads st's counters into out (st may be NULL); out keeps st for its
+ * labels, so st must outlive it. */
+void nm_http_stats_read(const nm_http_stats *st, nm_http_counts *out);
+
+/* Writes the three families from a reading. Nothing when c->st is NULL. */
+void nm_http_counts_render(nm_expfmt *w, const nm_http_counts *c);
+
 /* Writes the three families. Codes that matter are present from the start
  * at 0 so rate() works on them: 200, 500 and 503 on the telemetry path,
  * 200 (and 500 for /connections) on the other routes, 404 on "other";

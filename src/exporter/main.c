@@ -156,16 +156,15 @@ int main(int argc, char **argv)
 #if defined(__GLIBC__) && defined(M_ARENA_MAX)
     /* One malloc arena for every thread. Each connection has a thread
      * (http.c), and glibc would give each its own arena, every one keeping
-     * a scrape-sized buffer once freed: measured at 1,001 interfaces and
-     * 32 concurrent clients, peak RSS 66 MB instead of 19 MB. Scrapes are
-     * serialized anyway, so the arenas would buy no parallelism. */
+     * its freed memory: measured at 1,001 interfaces and 32 concurrent
+     * clients, peak RSS 66 MB instead of 19 MB (when bodies were rendered
+     * whole). Responses allocate once when they start and not while they
+     * render, so the one arena is not contended. */
     mallopt(M_ARENA_MAX, 1);
-    /* Scrape bodies (megabytes at a thousand interfaces) are mapped on
-     * their own: the scraper keeps one released buffer for the next
-     * rendering (scrape_body.h) and the others are unmapped when the last
-     * response carrying them is sent. A fixed threshold stops glibc from
-     * raising it after such a free and then keeping bodies in the heap,
-     * whose top stays resident. */
+    /* Large blocks (the snapshots of a thousand interfaces) are mapped on
+     * their own and unmapped when freed. A fixed threshold stops glibc
+     * from raising it after such a free and then keeping them in the
+     * heap, whose top stays resident. */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 

@@ -8,6 +8,8 @@
  * snapshot only through the public API, like any library user would. */
 #include "config.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collectors.h"
@@ -185,187 +187,147 @@ static void nm_label_set(nm_label *l, const char *name, const char *value)
     l->value_len = strlen(value);
 }
 
-static void nm_render_counters(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                               const nm_devlabels *dl)
+static void nm_row_counter(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
 {
-    size_t c, i;
+    const struct nm_counter_def *def = arg;
+    uint64_t v;
 
-    for (c = 0; c < sizeof nm_counters / sizeof nm_counters[0]; c++) {
-        const struct nm_counter_def *def = &nm_counters[c];
-
-        nm_expfmt_family(w, def->name, NM_METRIC_COUNTER, def->help);
-        for (i = 0; i < n; i++) {
-            const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-            uint64_t v;
-
-            if (netmetrics_interface_stat(iface, def->stat, &v) != NETMETRICS_OK)
-                continue;
-            nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0, v);
-        }
-    }
+    if (netmetrics_interface_stat(netmetrics_snapshot_interface(src->snap, i), def->stat, &v) ==
+        NETMETRICS_OK)
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(src->dl, i), NULL, 0, v);
 }
 
 /* up, running: one bit of the flags each. */
-static void nm_render_flag_gauge(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                                 const nm_devlabels *dl, const char *name, const char *help,
-                                 uint32_t flag)
+static const uint32_t nm_flag_up = NETMETRICS_FLAG_UP;
+static const uint32_t nm_flag_running = NETMETRICS_FLAG_RUNNING;
+
+static void nm_row_flag_gauge(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
 {
-    size_t i;
+    uint32_t flag = *(const uint32_t *)arg;
 
-    nm_expfmt_family(w, name, NM_METRIC_GAUGE, help);
-    for (i = 0; i < n; i++) {
-        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-
-        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0,
-                                 (netmetrics_interface_flags(iface) & flag) ? 1 : 0);
-    }
+    nm_expfmt_sample_u64_pre(
+        w, nm_devlabels_get(src->dl, i), NULL, 0,
+        (netmetrics_interface_flags(netmetrics_snapshot_interface(src->snap, i)) & flag) ? 1 : 0);
 }
 
-static void nm_render_gauges(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                             const nm_devlabels *dl)
+static void nm_row_carrier(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
 {
+    int carrier = netmetrics_interface_carrier(netmetrics_snapshot_interface(src->snap, i));
+
+    (void)arg;
+    if (carrier >= 0)
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(src->dl, i), NULL, 0, carrier ? 1 : 0);
+}
+
+static void nm_row_mtu(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
+{
+    (void)arg;
+    nm_expfmt_sample_u64_pre(w, nm_devlabels_get(src->dl, i), NULL, 0,
+                             netmetrics_interface_mtu(netmetrics_snapshot_interface(src->snap, i)));
+}
+
+/* The flag family's table and label fragments, spelled once per plan. */
+typedef struct nm_flag_frags {
     nm_flag_table flags;
     nm_frags frags;
-    size_t i, f;
+} nm_flag_frags;
 
-    nm_render_flag_gauge(w, snap, n, dl, "netmetrics_interface_up",
-                         "1 if the interface is administratively up (IFF_UP), else 0.",
-                         NETMETRICS_FLAG_UP);
-    nm_render_flag_gauge(w, snap, n, dl, "netmetrics_interface_running",
-                         "1 if the interface is operationally up (IFF_RUNNING), else 0.",
-                         NETMETRICS_FLAG_RUNNING);
+static void nm_row_flag(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
+{
+    const nm_flag_frags *ff = arg;
+    uint32_t bits = netmetrics_interface_flags(netmetrics_snapshot_interface(src->snap, i));
+    uint64_t v[32];
+    size_t f;
 
-    nm_expfmt_family(w, "netmetrics_interface_carrier", NM_METRIC_GAUGE,
-                     "1 if the interface has carrier, 0 if not; absent when unknown.");
-    for (i = 0; i < n; i++) {
-        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        int carrier = netmetrics_interface_carrier(iface);
-
-        if (carrier < 0)
-            continue;
-        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0, carrier ? 1 : 0);
-    }
-
-    nm_expfmt_family(w, "netmetrics_interface_mtu_bytes", NM_METRIC_GAUGE,
-                     "Maximum transmission unit of the interface, in bytes.");
-    for (i = 0; i < n; i++) {
-        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-
-        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), NULL, 0,
-                                 netmetrics_interface_mtu(iface));
-    }
-
-    nm_flag_table_fill(&flags);
-    nm_frags_fill(&frags, "flag", flags.name, flags.count);
-    nm_expfmt_family(w, "netmetrics_interface_flag", NM_METRIC_GAUGE,
-                     "1 if the interface flag (IFF_*) named by the flag label is set, else 0.");
-    for (i = 0; i < n; i++) {
-        uint32_t bits = netmetrics_interface_flags(netmetrics_snapshot_interface(snap, i));
-        uint64_t v[32];
-
-        for (f = 0; f < frags.count; f++)
-            v[f] = (bits & flags.bit[f]) ? 1 : 0;
-        nm_frags_samples(w, nm_devlabels_get(dl, i), &frags, v);
-    }
+    for (f = 0; f < ff->frags.count; f++)
+        v[f] = (bits & ff->flags.bit[f]) ? 1 : 0;
+    nm_frags_samples(w, nm_devlabels_get(src->dl, i), &ff->frags, v);
 }
 
-static void nm_render_interface_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                                     const nm_devlabels *dl)
+static void nm_row_interface_info(nm_expfmt *w, const nm_render_src *src, const void *arg,
+                                  size_t i)
 {
-    size_t i;
+    const netmetrics_interface *iface = netmetrics_snapshot_interface(src->snap, i);
+    char ifindex[NM_EXPFMT_INT_SIZE];
+    /* 3 bytes per address byte; the snapshot keeps at most 32 */
+    char mac[3 * 32];
+    char master[NM_RENDER_MASTER_SIZE];
+    nm_label l[8];
 
-    nm_expfmt_family(w, "netmetrics_interface_info", NM_METRIC_INFO,
-                     "Interface metadata in labels; the value is always 1.");
-    for (i = 0; i < n; i++) {
-        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        char ifindex[NM_EXPFMT_INT_SIZE];
-        /* 3 bytes per address byte; the snapshot keeps at most 32 */
-        char mac[3 * 32];
-        char master[NM_RENDER_MASTER_SIZE];
-        nm_label l[8];
-
-        nm_expfmt_int_text(ifindex, netmetrics_interface_index(iface));
-        if (netmetrics_interface_hwaddr_string(iface, mac, sizeof mac) != NETMETRICS_OK)
-            mac[0] = '\0';
-        nm_label_set(&l[0], "ifindex", ifindex);
-        nm_label_set(&l[1], "mac", mac);
-        nm_label_set(&l[2], "operstate",
-                     netmetrics_operstate_string(netmetrics_interface_operstate(iface)));
-        nm_label_set(&l[3], "kind", netmetrics_interface_kind(iface));
-        nm_label_set(&l[4], "type",
-                     netmetrics_interface_type_name(netmetrics_interface_type_get(iface)));
-        nm_label_set(&l[5], "duplex",
-                     netmetrics_duplex_string(netmetrics_interface_duplex(iface)));
-        nm_label_set(&l[6], "driver", netmetrics_interface_driver(iface));
-        nm_label_set(&l[7], "master", nm_render_master_name(snap, iface, master));
-        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), l, 8, 1);
-    }
+    (void)arg;
+    nm_expfmt_int_text(ifindex, netmetrics_interface_index(iface));
+    if (netmetrics_interface_hwaddr_string(iface, mac, sizeof mac) != NETMETRICS_OK)
+        mac[0] = '\0';
+    nm_label_set(&l[0], "ifindex", ifindex);
+    nm_label_set(&l[1], "mac", mac);
+    nm_label_set(&l[2], "operstate",
+                 netmetrics_operstate_string(netmetrics_interface_operstate(iface)));
+    nm_label_set(&l[3], "kind", netmetrics_interface_kind(iface));
+    nm_label_set(&l[4], "type", netmetrics_interface_type_name(netmetrics_interface_type_get(iface)));
+    nm_label_set(&l[5], "duplex", netmetrics_duplex_string(netmetrics_interface_duplex(iface)));
+    nm_label_set(&l[6], "driver", netmetrics_interface_driver(iface));
+    nm_label_set(&l[7], "master", nm_render_master_name(src->snap, iface, master));
+    nm_expfmt_sample_u64_pre(w, nm_devlabels_get(src->dl, i), l, 8, 1);
 }
 
 /* netmetrics_interface_operstate: RFC 2863 operational state as a
  * stateset, one sample per state and interface, so a PromQL filter or an
  * alert can select a state without parsing the info series' label. The
- * state label fragments are spelled once per scrape, like the flags'. */
-static void nm_render_operstate(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                                const nm_devlabels *dl)
+ * state label fragments are spelled once per plan, like the flags'. */
+static const char nm_operstate_family[] = "netmetrics_interface_operstate";
+enum { NM_NSTATES = NETMETRICS_OPER_UP + 1 };
+
+static void nm_operstate_frags_fill(nm_frags *frags)
 {
-    static const char family[] = "netmetrics_interface_operstate";
-    enum { NSTATES = NETMETRICS_OPER_UP + 1 };
-    const char *names[NSTATES];
-    nm_frags frags;
-    size_t i, st;
+    const char *names[NM_NSTATES];
+    size_t st;
 
-    for (st = 0; st < NSTATES; st++)
+    for (st = 0; st < NM_NSTATES; st++)
         names[st] = netmetrics_operstate_string((netmetrics_operstate)st);
-    nm_frags_fill(&frags, family, names, NSTATES);
-    nm_expfmt_family(w, family, NM_METRIC_STATESET,
-                     "Operational state of the interface (RFC 2863, IF_OPER_*): 1 for the "
-                     "state it is in, 0 for the others.");
-    for (i = 0; i < n; i++) {
-        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        unsigned cur = (unsigned)netmetrics_interface_operstate(iface);
-        uint64_t v[NSTATES];
-
-        if (cur >= NSTATES)
-            cur = NETMETRICS_OPER_UNKNOWN;
-        for (st = 0; st < NSTATES; st++)
-            v[st] = st == cur;
-        nm_frags_samples(w, nm_devlabels_get(dl, i), &frags, v);
-    }
+    nm_frags_fill(frags, nm_operstate_family, names, NM_NSTATES);
 }
 
-static void nm_render_address_info(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                                   const nm_devlabels *dl)
+static void nm_row_operstate(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
 {
-    size_t i, a;
+    unsigned cur =
+        (unsigned)netmetrics_interface_operstate(netmetrics_snapshot_interface(src->snap, i));
+    uint64_t v[NM_NSTATES];
+    size_t st;
 
-    nm_expfmt_family(w, "netmetrics_interface_address_info", NM_METRIC_INFO,
-                     "An address assigned to the interface, in labels; the value is always 1.");
-    for (i = 0; i < n; i++) {
-        const netmetrics_interface *iface = netmetrics_snapshot_interface(snap, i);
-        size_t count = netmetrics_interface_address_count(iface);
+    if (cur >= NM_NSTATES)
+        cur = NETMETRICS_OPER_UNKNOWN;
+    for (st = 0; st < NM_NSTATES; st++)
+        v[st] = st == cur;
+    nm_frags_samples(w, nm_devlabels_get(src->dl, i), arg, v);
+}
 
-        for (a = 0; a < count; a++) {
-            const netmetrics_address *addr = netmetrics_interface_address(iface, a);
-            char text[46], prefix[NM_EXPFMT_INT_SIZE], scope_buf[4];
-            const char *family;
-            nm_label l[4];
+static void nm_row_address_info(nm_expfmt *w, const nm_render_src *src, const void *arg,
+                                size_t i)
+{
+    const netmetrics_interface *iface = netmetrics_snapshot_interface(src->snap, i);
+    size_t a, count = netmetrics_interface_address_count(iface);
 
-            if (addr->family == NETMETRICS_FAMILY_INET)
-                family = "inet";
-            else if (addr->family == NETMETRICS_FAMILY_INET6)
-                family = "inet6";
-            else
-                continue;
-            if (netmetrics_address_format(addr, text, sizeof text) != NETMETRICS_OK)
-                continue;
-            nm_expfmt_int_text(prefix, addr->prefix_length);
-            nm_label_set(&l[0], "family", family);
-            nm_label_set(&l[1], "address", text);
-            nm_label_set(&l[2], "prefix_length", prefix);
-            nm_label_set(&l[3], "scope", netmetrics_scope_string(addr->scope, scope_buf));
-            nm_expfmt_sample_u64_pre(w, nm_devlabels_get(dl, i), l, 4, 1);
-        }
+    (void)arg;
+    for (a = 0; a < count; a++) {
+        const netmetrics_address *addr = netmetrics_interface_address(iface, a);
+        char text[46], prefix[NM_EXPFMT_INT_SIZE], scope_buf[4];
+        const char *family;
+        nm_label l[4];
+
+        if (addr->family == NETMETRICS_FAMILY_INET)
+            family = "inet";
+        else if (addr->family == NETMETRICS_FAMILY_INET6)
+            family = "inet6";
+        else
+            continue;
+        if (netmetrics_address_format(addr, text, sizeof text) != NETMETRICS_OK)
+            continue;
+        nm_expfmt_int_text(prefix, addr->prefix_length);
+        nm_label_set(&l[0], "family", family);
+        nm_label_set(&l[1], "address", text);
+        nm_label_set(&l[2], "prefix_length", prefix);
+        nm_label_set(&l[3], "scope", netmetrics_scope_string(addr->scope, scope_buf));
+        nm_expfmt_sample_u64_pre(w, nm_devlabels_get(src->dl, i), l, 4, 1);
     }
 }
 
@@ -430,56 +392,225 @@ static void nm_render_self(nm_expfmt *w, const netmetrics_snapshot *snap, int co
     nm_expfmt_sample_u64(w, l, 2, 1);
 
     nm_render_process(w, info ? info->process : NULL);
-    nm_http_stats_render(w, info ? info->http : NULL);
+    if (info && info->http_counts)
+        nm_http_counts_render(w, info->http_counts);
+    else
+        nm_http_stats_render(w, info ? info->http : NULL);
+}
+
+struct nm_render_plan {
+    const netmetrics_snapshot *snap;
+    nm_scrape_info info;
+    const nm_scrape_info *infop; /* &info, or NULL when none was given */
+    int collected;
+    const char *backend;
+    nm_render_src src;
+    nm_devlabels dl;
+    nm_flag_frags flag_frags;
+    nm_frags oper_frags;
+    nm_section sec[NM_SECTIONS_MAX];
+    size_t nsec;
+    size_t n; /* interfaces rendered */
+};
+
+static void nm_block_connections(nm_expfmt *w, const nm_render_src *src, const void *arg,
+                                 size_t i)
+{
+    const nm_render_plan *p = arg;
+
+    (void)src;
+    (void)i;
+    if (nm_render_connections(w, p->infop ? p->infop->connections : NULL) < 0)
+        w->out->failed = 1;
+}
+
+static void nm_block_self(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
+{
+    const nm_render_plan *p = arg;
+
+    (void)src;
+    (void)i;
+    nm_render_self(w, p->snap, p->collected, p->backend, p->infop);
+}
+
+/* The sections of every enabled collector, in exposition order. */
+static void nm_plan_sections(nm_render_plan *p)
+{
+    const nm_scrape_info *info = p->infop;
+    nm_section *sec = p->sec;
+    size_t k = 0, c;
+
+    if (nm_collector_on(info, NM_COLLECTOR_NETDEV)) {
+        for (c = 0; c < sizeof nm_counters / sizeof nm_counters[0]; c++)
+            nm_section_set(&sec[k++], nm_counters[c].name, NM_METRIC_COUNTER,
+                           nm_counters[c].help, nm_row_counter, &nm_counters[c]);
+    }
+    if (nm_collector_on(info, NM_COLLECTOR_LINK)) {
+        nm_section_set(&sec[k++], "netmetrics_interface_up", NM_METRIC_GAUGE,
+                       "1 if the interface is administratively up (IFF_UP), else 0.",
+                       nm_row_flag_gauge, &nm_flag_up);
+        nm_section_set(&sec[k++], "netmetrics_interface_running", NM_METRIC_GAUGE,
+                       "1 if the interface is operationally up (IFF_RUNNING), else 0.",
+                       nm_row_flag_gauge, &nm_flag_running);
+        nm_section_set(&sec[k++], "netmetrics_interface_carrier", NM_METRIC_GAUGE,
+                       "1 if the interface has carrier, 0 if not; absent when unknown.",
+                       nm_row_carrier, NULL);
+        nm_section_set(&sec[k++], "netmetrics_interface_mtu_bytes", NM_METRIC_GAUGE,
+                       "Maximum transmission unit of the interface, in bytes.", nm_row_mtu,
+                       NULL);
+        nm_section_set(&sec[k++], "netmetrics_interface_flag", NM_METRIC_GAUGE,
+                       "1 if the interface flag (IFF_*) named by the flag label is set, else 0.",
+                       nm_row_flag, &p->flag_frags);
+        nm_section_set(&sec[k++], "netmetrics_interface_info", NM_METRIC_INFO,
+                       "Interface metadata in labels; the value is always 1.",
+                       nm_row_interface_info, NULL);
+        nm_section_set(&sec[k++], nm_operstate_family, NM_METRIC_STATESET,
+                       "Operational state of the interface (RFC 2863, IF_OPER_*): 1 for the "
+                       "state it is in, 0 for the others.",
+                       nm_row_operstate, &p->oper_frags);
+    }
+    if (nm_collector_on(info, NM_COLLECTOR_ADDRESSES))
+        nm_section_set(&sec[k++], "netmetrics_interface_address_info", NM_METRIC_INFO,
+                       "An address assigned to the interface, in labels; the value is always 1.",
+                       nm_row_address_info, NULL);
+    if (nm_collector_on(info, NM_COLLECTOR_LINK))
+        k += nm_render_link_sections(&sec[k]);
+    if (nm_collector_on(info, NM_COLLECTOR_WIRELESS))
+        k += nm_render_wireless_sections(&sec[k], info ? info->wireless_ssid : 0);
+    if (nm_collector_on(info, NM_COLLECTOR_SPEED) && p->snap)
+        k += nm_render_rates_sections(&sec[k], info ? info->rates : NULL);
+    nm_section_block(&sec[k++], nm_block_connections, p);
+    nm_section_block(&sec[k++], nm_block_self, p);
+    p->nsec = k;
+}
+
+int nm_render_plan_new(const netmetrics_snapshot *snap, const nm_scrape_info *info,
+                       nm_render_plan **out)
+{
+    nm_render_plan *p = calloc(1, sizeof *p);
+
+    *out = NULL;
+    if (!p)
+        return -1;
+    p->snap = snap;
+    if (info) {
+        p->info = *info;
+        p->infop = &p->info;
+    }
+    /* Without info or a snapshot, say the collection failed rather than
+     * present an empty table as a healthy one. */
+    p->collected = info && snap && info->collect_status == NETMETRICS_OK;
+    p->n = p->collected ? netmetrics_snapshot_count(snap) : 0;
+    p->backend = info ? info->backend : NULL;
+    if (!p->backend)
+        p->backend = netmetrics_snapshot_backend(snap);
+    /* every interface's device label, escaped once for all its families */
+    nm_devlabels_init(&p->dl);
+    if (nm_devlabels_build(&p->dl, snap, p->n) < 0) {
+        nm_render_plan_free(p);
+        return -1;
+    }
+    nm_flag_table_fill(&p->flag_frags.flags);
+    nm_frags_fill(&p->flag_frags.frags, "flag", p->flag_frags.flags.name,
+                  p->flag_frags.flags.count);
+    nm_operstate_frags_fill(&p->oper_frags);
+    p->src.snap = snap;
+    p->src.dl = &p->dl;
+    p->src.rates = info ? info->rates : NULL;
+    nm_plan_sections(p);
+    *out = p;
+    return 0;
+}
+
+void nm_render_plan_free(nm_render_plan *p)
+{
+    if (!p)
+        return;
+    nm_devlabels_free(&p->dl);
+    free(p);
+}
+
+/* Undoes a row that did not fit into a buffer that cannot grow. */
+static int render_undo(nm_expfmt *w, const nm_expfmt *saved, size_t saved_len)
+{
+    nm_strbuf *out = w->out;
+
+    *w = *saved;
+    out->len = saved_len;
+    out->failed = 0;
+    if (out->cap)
+        out->data[saved_len] = '\0';
+    return saved_len ? 0 : NM_RENDER_ROW_TOO_BIG;
+}
+
+/* nm_render_step, and with `fixed` nm_render_fill: each row's starting
+ * state is kept so a row that does not fit can be undone. */
+static int render_run(const nm_render_plan *p, nm_expfmt *w, nm_render_cursor *c, size_t budget,
+                      int fixed)
+{
+    nm_strbuf *out = w->out;
+    nm_expfmt saved;
+    size_t saved_len;
+
+    while (c->section < p->nsec) {
+        const nm_section *sec = &p->sec[c->section];
+        size_t rows = sec->per_iface ? p->n : 1;
+
+        /* entered afresh (a family is never resumed at row 0 once begun;
+         * an undone row 0 starts it again, which changes nothing) */
+        if (c->row == 0 && sec->name)
+            nm_expfmt_family(w, sec->name, sec->type, sec->help);
+        while (c->row < rows) {
+            saved = *w;
+            saved_len = out->len;
+            sec->row(w, &p->src, sec->arg, c->row);
+            if (out->failed)
+                return fixed ? render_undo(w, &saved, saved_len) : -1;
+            c->row++;
+            if (out->len >= budget && c->row < rows)
+                return 0;
+        }
+        c->section++;
+        c->row = 0;
+        if (out->len >= budget && c->section < p->nsec)
+            return 0;
+    }
+    if (!c->finished) {
+        saved = *w;
+        saved_len = out->len;
+        if (nm_expfmt_finish(w) < 0)
+            return fixed ? render_undo(w, &saved, saved_len) : -1;
+        c->finished = 1;
+    }
+    return 1;
+}
+
+int nm_render_step(const nm_render_plan *p, nm_expfmt *w, nm_render_cursor *c, size_t budget)
+{
+    return render_run(p, w, c, budget, 0);
+}
+
+int nm_render_fill(const nm_render_plan *p, nm_expfmt *w, nm_render_cursor *c)
+{
+    return render_run(p, w, c, SIZE_MAX, 1);
 }
 
 int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *snap,
                       const nm_scrape_info *info)
 {
+    nm_render_plan *p;
+    nm_render_cursor c = NM_RENDER_CURSOR_INIT;
     nm_expfmt w;
-    nm_devlabels dl;
-    const char *backend = NULL;
-    int collected, rc;
-    size_t n;
+    int rc;
 
-    /* Without info or a snapshot, say the collection failed rather than
-     * present an empty table as a healthy one. */
-    collected = info && snap && info->collect_status == NETMETRICS_OK;
-    n = collected ? netmetrics_snapshot_count(snap) : 0;
-    if (info)
-        backend = info->backend;
-    if (!backend)
-        backend = netmetrics_snapshot_backend(snap);
-
-    nm_expfmt_init(&w, out, fmt);
-    /* every interface's device label, escaped once for all its families */
-    nm_devlabels_init(&dl);
-    if (nm_devlabels_build(&dl, snap, n) < 0) {
-        nm_devlabels_free(&dl);
+    if (nm_render_plan_new(snap, info, &p) < 0) {
         out->failed = 1;
         return -1;
     }
-    if (nm_collector_on(info, NM_COLLECTOR_NETDEV))
-        nm_render_counters(&w, snap, n, &dl);
-    if (nm_collector_on(info, NM_COLLECTOR_LINK)) {
-        nm_render_gauges(&w, snap, n, &dl);
-        nm_render_interface_info(&w, snap, n, &dl);
-        nm_render_operstate(&w, snap, n, &dl);
-    }
-    if (nm_collector_on(info, NM_COLLECTOR_ADDRESSES))
-        nm_render_address_info(&w, snap, n, &dl);
-    if (nm_collector_on(info, NM_COLLECTOR_LINK))
-        nm_render_link_details(&w, snap, n, &dl);
-    if (nm_collector_on(info, NM_COLLECTOR_WIRELESS))
-        nm_render_wireless(&w, snap, n, &dl, info ? info->wireless_ssid : 0);
-    if (nm_collector_on(info, NM_COLLECTOR_SPEED))
-        nm_render_rates(&w, snap, n, &dl, info ? info->rates : NULL);
-    if (nm_render_connections(&w, info ? info->connections : NULL) < 0)
-        out->failed = 1;
-    nm_render_self(&w, snap, collected, backend, info);
-    rc = nm_expfmt_finish(&w);
-    nm_devlabels_free(&dl);
-    return rc;
+    nm_expfmt_init(&w, out, fmt);
+    rc = nm_render_step(p, &w, &c, SIZE_MAX);
+    nm_render_plan_free(p);
+    return rc == 1 ? 0 : -1;
 }
 
 const char *nm_format_content_type(nm_format fmt)

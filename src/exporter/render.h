@@ -34,12 +34,52 @@ typedef struct nm_scrape_info {
     /* The exporter's own process_* metrics (procself.h), or NULL: those
      * families are then absent. */
     const struct nm_process_metrics *process;
-    /* The HTTP server's request counters (httpstats.h), or NULL. */
+    /* The HTTP server's request counters (httpstats.h), or NULL; when
+     * http_counts is set, that reading of them is written instead. */
     const struct nm_http_stats *http;
+    const struct nm_http_counts *http_counts;
 } nm_scrape_info;
 
-/* Appends every metric family to out. Returns 0, or -1 when out of memory
- * (out->failed is then set). */
+/* What one collection renders to: the snapshot, its speeds, device labels
+ * and label fragments, laid out as sections (render_section.h). Built once
+ * and then only read, so any number of responses can stream from one plan
+ * at once, each with its own cursor and writer. snap and everything info
+ * points to must outlive it; info itself is copied. */
+typedef struct nm_render_plan nm_render_plan;
+
+/* 0 with *out set, or -1 when out of memory (*out NULL). snap and info may
+ * be NULL (then only the self metrics, reporting a failed collection). */
+int nm_render_plan_new(const netmetrics_snapshot *snap, const nm_scrape_info *info,
+                       nm_render_plan **out);
+void nm_render_plan_free(nm_render_plan *p);
+
+/* Where a response is in its plan. */
+typedef struct nm_render_cursor {
+    size_t section, row;
+    int finished; /* the end of the exposition has been written */
+} nm_render_cursor;
+#define NM_RENDER_CURSOR_INIT {0, 0, 0}
+
+/* Writes the plan's next rows into w until its buffer holds at least
+ * budget bytes or the exposition is complete (# EOF included). Returns 1
+ * when complete, 0 when more remains, -1 when out of memory (the buffer's
+ * failed flag is set). A row is a few lines, so a step overshoots budget
+ * by at most one row. */
+int nm_render_step(const nm_render_plan *p, nm_expfmt *w, nm_render_cursor *c, size_t budget);
+
+/* nm_render_step for an output that cannot grow (nm_strbuf_borrow): writes
+ * whole rows while they fit and stops before the first that does not,
+ * leaving w, c and the buffer as if that row had not been started (a row's
+ * label values are reserved at their worst-case escaped size, so a row can
+ * be refused with a little room left). Returns 1 when the exposition is
+ * complete, 0 when the buffer is full, or NM_RENDER_ROW_TOO_BIG when not
+ * even the next row fits into the buffer empty (the caller renders that
+ * one with nm_render_step into a growable buffer). */
+#define NM_RENDER_ROW_TOO_BIG (-2)
+int nm_render_fill(const nm_render_plan *p, nm_expfmt *w, nm_render_cursor *c);
+
+/* Appends every metric family to out: a plan rendered in one step.
+ * Returns 0, or -1 when out of memory (out->failed is then set). */
 int nm_render_metrics(nm_strbuf *out, nm_format fmt, const netmetrics_snapshot *snap,
                       const nm_scrape_info *info);
 

@@ -12,17 +12,17 @@
 #include "expfmt.h"
 #include "netmetrics.h"
 #include "render_devices.h"
+#include "render_section.h"
 
-/* Write the families for the first n interfaces of snap, each with its
- * device label from dl: the link details (--collector.link) and the
- * wireless families (--collector.wireless), switched apart. Series whose
- * value is unknown (a down link's speed, a non-wireless interface's
+/* Appends the sections of the link details (--collector.link) or of the
+ * wireless families (--collector.wireless) to out, which has room for
+ * NM_RENDER_LINK_SECTIONS more, and returns how many it added. Series
+ * whose value is unknown (a down link's speed, a non-wireless interface's
  * signal) are left out; a family with no series leaves no trace.
  * with_ssid adds netmetrics_wireless_network_info. */
-void nm_render_link_details(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                            const nm_devlabels *dl);
-void nm_render_wireless(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                        const nm_devlabels *dl, int with_ssid);
+#define NM_RENDER_LINK_SECTIONS 6
+size_t nm_render_link_sections(nm_section *out);
+size_t nm_render_wireless_sections(nm_section *out, int with_ssid);
 
 /* The master's name for the interface_info "master" label: "" when none,
  * the ifindex as text when the master is not in snap (another namespace,

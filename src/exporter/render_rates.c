@@ -32,27 +32,22 @@ static const struct {
      "divided by the monotonic-clock time between them, in packets per second."},
 };
 
-void nm_render_rates(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                     const nm_devlabels *dl, const nm_rates *rates)
+static void row_rate(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
+{
+    const nm_rate_kind kind = *(const nm_rate_kind *)arg;
+
+    if (src->rates[i].valid & (1u << kind))
+        nm_expfmt_sample_double_pre(w, nm_devlabels_get(src->dl, i), NULL, 0,
+                                    src->rates[i].value[kind]);
+}
+
+static void block_totals(nm_expfmt *w, const nm_render_src *src, const void *arg, size_t i)
 {
     double down, up;
-    size_t d, i;
 
-    if (!rates || !snap)
-        return;
-    for (d = 0; d < sizeof rate_defs / sizeof rate_defs[0]; d++) {
-        unsigned bit = 1u << rate_defs[d].kind;
-
-        nm_expfmt_family(w, rate_defs[d].name, NM_METRIC_GAUGE, rate_defs[d].help);
-        for (i = 0; i < n; i++) {
-            if (!(rates[i].valid & bit))
-                continue;
-            nm_expfmt_sample_double_pre(w, nm_devlabels_get(dl, i), NULL, 0,
-                                        rates[i].value[rate_defs[d].kind]);
-        }
-    }
-
-    nm_rates_totals(snap, rates, &down, &up);
+    (void)arg;
+    (void)i;
+    nm_rates_totals(src->snap, src->rates, &down, &up);
     nm_expfmt_family(w, "netmetrics_total_receive_bytes_per_second", NM_METRIC_GAUGE,
                      "Sum of netmetrics_receive_bytes_per_second over the interfaces that "
                      "count: never loopback; virtual interfaces (veth, bridge, tun, ...) only "
@@ -63,4 +58,17 @@ void nm_render_rates(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
                      "count: never loopback; virtual interfaces (veth, bridge, tun, ...) only "
                      "when the machine has no physical one, so traffic is not counted twice.");
     nm_expfmt_sample_double(w, NULL, 0, up);
+}
+
+size_t nm_render_rates_sections(nm_section *out, const nm_rates *rates)
+{
+    size_t d;
+
+    if (!rates)
+        return 0;
+    for (d = 0; d < sizeof rate_defs / sizeof rate_defs[0]; d++)
+        nm_section_set(&out[d], rate_defs[d].name, NM_METRIC_GAUGE, rate_defs[d].help, row_rate,
+                       &rate_defs[d].kind);
+    nm_section_block(&out[d++], block_totals, NULL);
+    return d;
 }

@@ -12,14 +12,16 @@
 #include "netmetrics.h"
 #include "rates.h"
 #include "render_devices.h"
+#include "render_section.h"
 
-/* Writes the six speed families for the first n interfaces of snap, with
- * rates[i] for the i-th and its device label from dl. rates NULL (fewer than two snapshots, or a failed
- * collection) writes nothing at all: no family, no HELP. A per-interface
- * series is absent when that interface's rate is not available (new,
- * re-created, or its counters were reset); the totals follow the totals
- * rule of rates.h and are always present when rates is not NULL. */
-void nm_render_rates(nm_expfmt *w, const netmetrics_snapshot *snap, size_t n,
-                     const nm_devlabels *dl, const nm_rates *rates);
+/* Appends the sections of the six speed families to out (room for
+ * NM_RENDER_RATES_SECTIONS) and returns how many: rates[i] is the i-th
+ * interface's. rates NULL (fewer than two snapshots, or a failed
+ * collection) adds none: no family, no HELP. A per-interface series is
+ * absent when that interface's rate is not available (new, re-created, or
+ * its counters were reset); the totals follow the totals rule of rates.h
+ * and are always present when rates is not NULL. */
+#define NM_RENDER_RATES_SECTIONS 5
+size_t nm_render_rates_sections(nm_section *out, const nm_rates *rates);
 
 #endif

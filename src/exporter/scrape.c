@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Scrapes under a mutex. The collector and the snapshot are not
- * thread-safe, and the renderer reads the snapshot, so collection and
- * rendering form one critical section; concurrent scrapers wait their turn
- * rather than each collecting (which would multiply the kernel's work for
- * no fresher data). The output buffer belongs to the caller, so the lock is
- * not held while the response is sent. The size of the last output is kept
- * to reserve the next buffer in one allocation instead of a chain of
- * doublings. Logging happens after unlocking. A request with a deadline
- * (the scrape timeout its client announced) waits for the lock no longer
- * than that, and skips the connections collector once it is past. */
+/* Collections under a mutex. The collector and the snapshots are not
+ * thread-safe, so collection forms one critical section; concurrent
+ * scrapers wait their turn rather than each collecting (which would
+ * multiply the kernel's work for no fresher data), and take the frame of
+ * the collection they waited for. Rendering is not in the critical
+ * section: each response renders from its frame while it is sent. Logging
+ * happens after unlocking. A request with a deadline (the scrape timeout
+ * its client announced) waits for the lock no longer than that, and skips
+ * the connections collector once it is past. */
 #include "config.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,28 +25,41 @@
 #include "procself.h"
 #include "rates.h"
 #include "scrape.h"
-#include "scrape_body.h"
+#include "scrape_frame.h"
+#include "scrape_timeout.h"
 #include "snapshot.h"
+
+/* Snapshots kept (scrape_frame.h): the one collected into, which the
+ * newest frame shows, and one more for the frame before it, still being
+ * sent while the next collection runs. */
+#define NM_SNAPSHOTS_SOFT_MAX 2
+/* How long a collection waits for a frame in flight to give its snapshot
+ * back before making another: about what sending a thousand interfaces
+ * to 32 clients at once takes on two cores, and short, since a slow
+ * client can hold a frame for as long as the connection timeout. */
+#define NM_SNAPSHOT_WAIT_NS (250u * 1000000u)
 
 struct nm_scraper {
     pthread_mutex_t lock;
     netmetrics_collector *collector;
-    netmetrics_snapshot *snap;
     const nm_logger *log;
     /* Guarded by lock. */
-    size_t last_size;            /* bytes rendered by the last good scrape */
     netmetrics_status last_status; /* to log when collection recovers */
     netmetrics_status conn_last_status; /* likewise for connections */
-    /* Speeds. Every scrape collects afresh into `spare`, so series always
-     * show the interfaces of this instant. `snap` is the baseline: the last
-     * collection speeds were computed at, with rates[i] belonging to its
-     * i-th interface. When a scrape comes min_interval or more after the
-     * baseline, its collection becomes the new baseline (the two swap) and
-     * speeds are computed over that interval; a scrape within min_interval
-     * shows the baseline's speeds, matched by ifindex into `shown` (an
-     * interface new since then has none), instead of dividing a tiny delta
-     * by a tiny interval. A failed collection never costs the baseline. */
-    netmetrics_snapshot *spare;
+    /* Every scrape collects afresh into the snapshot in `spareb` (boxed: a
+     * frame showing it holds a reference, and a box somebody else holds is
+     * never refilled; another comes from the pool), so series always show
+     * the interfaces of this instant. Speeds: `base` keeps the counters of
+     * the last collection speeds were computed at, with rates[i] belonging
+     * to its i-th interface. When a scrape comes min_interval or more after
+     * the baseline, its collection becomes the new baseline and speeds are
+     * computed over that interval; a scrape within min_interval shows the
+     * baseline's speeds, matched by ifindex into `shown` (an interface new
+     * since then has none), instead of dividing a tiny delta by a tiny
+     * interval. A failed collection never costs the baseline. */
+    nm_snapbox *spareb;
+    nm_snappool *pool; /* where boxes come from (scrape_frame.h) */
+    nm_rate_base base;
     nm_rates *rates;
     size_t rates_cap;
     nm_rates *shown;             /* rates matched to `spare` on reuse */
@@ -62,13 +75,11 @@ struct nm_scraper {
     int collect_interfaces;
     nm_procself *procself; /* process_* metrics; NULL when not wanted */
     /* Sharing (nm_scraper_acquire): collections started so far, requests
-     * between their ticket and the lock, and the body of the last
+     * between their ticket and the lock, and the frame of the last
      * collection while such requests may still take it (lock-guarded). */
     atomic_uint_least64_t started;
     atomic_uint waiting;
-    nm_scrape_body *shared;
-    nm_body_pool *pool; /* buffers of released bodies, for the next */
-    nm_format shared_fmt;
+    nm_scrape_frame *shared;
     uint64_t shared_gen;
 };
 
@@ -97,25 +108,24 @@ static int rates_reserve(nm_rates **arr, size_t *cap, size_t n)
 }
 
 /* After a good collection into `spare` at least min_interval after the
- * baseline: swap it in and compute its speeds against the baseline it
- * replaces. Called with the lock held. When the rates cannot be allocated
- * the speeds are simply absent this time. */
+ * baseline: its speeds against the baseline, which it then becomes. Called
+ * with the lock held. When the rates cannot be allocated the speeds are
+ * simply absent this time; without memory for the baseline, next time. */
 static void scraper_take_new(nm_scraper *s)
 {
-    netmetrics_snapshot *t = s->snap;
-    size_t n;
+    const netmetrics_snapshot *cur = nm_snapbox_snapshot(s->spareb);
+    size_t n = cur->count;
 
-    s->snap = s->spare;
-    s->spare = t;
     s->have_rates = 0;
-    n = s->snap->count;
     if (s->have_good && !(s->collectors_off & NM_COLLECTOR_BIT(NM_COLLECTOR_SPEED)) &&
         rates_reserve(&s->rates, &s->rates_cap, n) == 0) {
         if (n)
-            nm_snapshot_rates(s->spare, s->snap, s->rates);
+            nm_rate_base_rates(&s->base, cur, s->rates);
         s->have_rates = 1;
     }
-    s->have_good = 1;
+    s->have_good = nm_rate_base_take(&s->base, cur) == 0;
+    if (!s->have_good)
+        s->have_rates = 0;
 }
 
 /* Within min_interval: the baseline's speeds for the interfaces of the
@@ -123,7 +133,8 @@ static void scraper_take_new(nm_scraper *s)
  * the two ifindex-sorted tables. NULL when there are none to show. */
 static const nm_rates *scraper_match_rates(nm_scraper *s)
 {
-    const netmetrics_snapshot *cur = s->spare, *base = s->snap;
+    const netmetrics_snapshot *cur = nm_snapbox_snapshot(s->spareb);
+    const nm_rate_base *base = &s->base;
     size_t i, j = 0;
 
     if (!s->have_rates || rates_reserve(&s->shown, &s->shown_cap, cur->count) < 0)
@@ -131,10 +142,10 @@ static const nm_rates *scraper_match_rates(nm_scraper *s)
     for (i = 0; i < cur->count; i++) {
         const struct netmetrics_interface *c = &cur->ifaces[i];
 
-        while (j < base->count && base->ifaces[j].ifindex < c->ifindex)
+        while (j < base->count && base->e[j].ifindex < c->ifindex)
             j++;
-        if (j < base->count && base->ifaces[j].ifindex == c->ifindex &&
-            strcmp(base->ifaces[j].name, c->name) == 0)
+        if (j < base->count && base->e[j].ifindex == c->ifindex &&
+            strncmp(base->e[j].name, c->name, sizeof base->e[j].name) == 0)
             s->shown[i] = s->rates[j];
         else
             memset(&s->shown[i], 0, sizeof s->shown[i]);
@@ -180,10 +191,11 @@ netmetrics_status nm_scraper_new(const nm_scraper_config *cfg, nm_scraper **out,
     s->wireless_ssid = cfg->wireless_ssid;
     s->collectors_off = cfg->collectors_off;
     s->collect_interfaces = (~cfg->collectors_off & NM_COLLECTORS_INTERFACES) != 0;
-    s->snap = netmetrics_snapshot_new();
-    s->spare = netmetrics_snapshot_new();
-    s->pool = nm_body_pool_new();
-    if (!s->snap || !s->spare || !s->pool) {
+    nm_rate_base_init(&s->base);
+    s->pool = nm_snappool_new(NM_SNAPSHOTS_SOFT_MAX);
+    if (s->pool)
+        s->spareb = nm_snappool_get(s->pool, 0);
+    if (!s->spareb) {
         nm_scraper_free(s);
         return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
     }
@@ -216,11 +228,11 @@ void nm_scraper_free(nm_scraper *s)
         return;
     netmetrics_collector_free(s->collector);
     nm_procself_free(s->procself);
-    nm_scrape_body_release(s->shared);
-    nm_body_pool_release(s->pool);
+    nm_scrape_frame_release(s->shared);
     nm_devfilter_free(s->filter);
-    netmetrics_snapshot_free(s->snap);
-    netmetrics_snapshot_free(s->spare);
+    nm_snapbox_release(s->spareb);
+    nm_snappool_release(s->pool);
+    nm_rate_base_free(&s->base);
     free(s->rates);
     free(s->shown);
     pthread_mutex_destroy(&s->lock);
@@ -256,24 +268,14 @@ static int lock_by_deadline(nm_scraper *s, const nm_scrape_request *req)
 {
 #if defined(_POSIX_TIMEOUTS) && _POSIX_TIMEOUTS > 0
     if (req->deadline_ns) {
-        uint64_t now = nm_monotonic_ns(), left;
         struct timespec at;
         int rc;
 
         if (pthread_mutex_trylock(&s->lock) == 0)
             return 0;
-        if (now >= req->deadline_ns)
+        if (nm_monotonic_ns() >= req->deadline_ns)
             return -1;
-        /* timedlock takes a CLOCK_REALTIME instant: now on that clock plus
-         * what is left on the monotonic one */
-        left = req->deadline_ns - now;
-        clock_gettime(CLOCK_REALTIME, &at);
-        at.tv_sec += (time_t)(left / 1000000000u);
-        at.tv_nsec += (long)(left % 1000000000u);
-        if (at.tv_nsec >= 1000000000L) {
-            at.tv_sec++;
-            at.tv_nsec -= 1000000000L;
-        }
+        nm_deadline_realtime(req->deadline_ns, &at);
         do {
             rc = pthread_mutex_timedlock(&s->lock, &at);
         } while (rc == EINTR);
@@ -284,86 +286,89 @@ static int lock_by_deadline(nm_scraper *s, const nm_scrape_request *req)
     return 0;
 }
 
-/* Moves the rendered text of collection `gen` into a body: *share gets
- * one reference and the cache another while requests are waiting that may
- * take it (the previous body leaves the cache either way). Called with the
- * lock held; 0, or -1 when out of memory. */
-static int share_body(nm_scraper *s, nm_strbuf *out, nm_format fmt, uint64_t gen,
-                      nm_scrape_body **share)
+/* Publishes the frame of collection `gen`: the cache keeps a reference
+ * while requests are waiting that may take it (the previous frame leaves
+ * the cache either way). Called with the lock held. */
+static void share_frame(nm_scraper *s, nm_scrape_frame *f, uint64_t gen)
 {
-    nm_scrape_body *b;
-    size_t len, cap = out->cap;
-    char *data = nm_strbuf_steal(out, &len);
-
-    b = nm_scrape_body_new(data, len, cap, s->pool);
-    if (!b) {
-        free(data);
-        return -1;
-    }
-    nm_scrape_body_release(s->shared);
+    nm_scrape_frame_release(s->shared);
     s->shared = NULL;
     if (atomic_load(&s->waiting) > 0) {
-        s->shared = nm_scrape_body_ref(b);
-        s->shared_fmt = fmt;
+        s->shared = nm_scrape_frame_ref(f);
         s->shared_gen = gen;
     }
-    *share = b;
-    return 0;
 }
 
-/* A shared body ends its turn in the cache once nobody who could still take
- * it is waiting. Called with the lock held. */
+/* A shared frame ends its turn in the cache once nobody who could still
+ * take it is waiting. Called with the lock held. */
 static void share_drop_if_unwanted(nm_scraper *s)
 {
     if (atomic_load(&s->waiting) == 0 && s->shared) {
-        nm_scrape_body_release(s->shared);
+        nm_scrape_frame_release(s->shared);
         s->shared = NULL;
     }
 }
 
-/* One scrape. With `share` NULL: collects and renders into out, as
- * nm_scraper_scrape_request documents. With `share`: first looks for a
- * body rendered, in the requested format, from a collection that started
- * after this request arrived (the request's ticket is the number of
- * collections started before it); only when there is none does it collect,
- * rendering into out and then into a shared body that later requests of
- * the same wait may take. Either way *share gets a reference. */
-static int scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf *out,
-                          nm_scrape_body **share)
+/* Makes sure the spare snapshot can be refilled: one a frame still shows
+ * is left to that frame and another box taken from the pool, waiting a
+ * little for one when all are in use (never past the request's
+ * deadline). Called with the lock held; 0, or -1 when out of memory. */
+static int spare_writable(nm_scraper *s, const nm_scrape_request *req)
 {
-    const nm_format fmt = req->fmt;
-    uint64_t ticket = 0, gen;
+    uint64_t until;
+    nm_snapbox *b;
+
+    if (!nm_snapbox_shared(s->spareb))
+        return 0;
+    until = nm_monotonic_ns() + NM_SNAPSHOT_WAIT_NS;
+    if (req->deadline_ns && req->deadline_ns < until)
+        until = req->deadline_ns;
+    b = nm_snappool_get(s->pool, until);
+    if (!b)
+        return -1;
+    nm_snapbox_release(s->spareb);
+    s->spareb = b;
+    return 0;
+}
+
+/* One scrape, as nm_scraper_acquire documents: first looks for the frame
+ * of a collection that started after this request arrived (the request's
+ * ticket is the number of collections started before it); only when there
+ * is none does it collect, publishing its frame for the requests of the
+ * same wait. */
+static int scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_scrape_frame **out)
+{
+    uint64_t ticket, gen;
     netmetrics_error err;
     nm_scrape_info info;
-    const netmetrics_snapshot *shown;
-    netmetrics_status prev, conn_prev;
+    nm_snapbox *shown;
+    netmetrics_snapshot *spare;
+    netmetrics_status prev, conn_prev, conn_status;
     uint64_t t0, t1;
-    size_t hint, rendered = 0;
-    int rc, locked, conn_skipped = 0;
+    size_t count = 0;
+    int rc = 0, locked, conn_skipped = 0;
     nm_conn_render conn;
     netmetrics_error cerr;
     nm_process_metrics proc;
+    nm_scrape_frame *frame = NULL;
 
+    *out = NULL;
     nm_error_clear(&err);
     memset(&info, 0, sizeof info);
     memset(&conn, 0, sizeof conn);
     t0 = nm_monotonic_ns();
-    if (share) {
-        /* waiting first, then the ticket: a collection that starts after
-         * the ticket was read then sees this request waiting (both are
-         * sequentially consistent) and keeps its body for it */
-        atomic_fetch_add(&s->waiting, 1);
-        ticket = atomic_load(&s->started);
-    }
+    /* waiting first, then the ticket: a collection that starts after the
+     * ticket was read then sees this request waiting (both are
+     * sequentially consistent) and keeps its frame for it */
+    atomic_fetch_add(&s->waiting, 1);
+    ticket = atomic_load(&s->started);
     /* Waited for the lock past the deadline: the client has given up or is
      * about to, so a late answer would only cost a collection. */
     locked = lock_by_deadline(s, req) == 0;
-    if (share)
-        atomic_fetch_sub(&s->waiting, 1);
-    if (locked && share && s->shared && s->shared_fmt == fmt && s->shared_gen > ticket &&
-        !past_deadline(req)) {
+    atomic_fetch_sub(&s->waiting, 1);
+    if (locked && s->shared && s->shared_gen > ticket && !past_deadline(req)) {
         /* Collected after this request arrived: as fresh as its own. */
-        *share = nm_scrape_body_ref(s->shared);
+        *out = nm_scrape_frame_ref(s->shared);
         share_drop_if_unwanted(s);
         pthread_mutex_unlock(&s->lock);
         return 0;
@@ -380,58 +385,43 @@ static int scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf
         }
         return NM_SCRAPE_LATE;
     }
+    if (spare_writable(s, req) < 0) {
+        share_drop_if_unwanted(s);
+        pthread_mutex_unlock(&s->lock);
+        nm_log(s->log, NM_LOG_ERROR, "out of memory for a snapshot", (char *)NULL);
+        return -1;
+    }
     gen = atomic_load(&s->started) + 1;
     atomic_store(&s->started, gen);
+    spare = nm_snapbox_snapshot(s->spareb);
     info.http = req->http;
     info.backend = netmetrics_collector_backend(s->collector);
     info.wireless_ssid = s->wireless_ssid;
     info.collectors_off = s->collectors_off;
     if (s->collect_interfaces) {
-        info.collect_status = netmetrics_collector_collect(s->collector, s->spare, &err);
+        info.collect_status = netmetrics_collector_collect(s->collector, spare, &err);
         /* Filtered before speeds and rendering: an interface left out
          * costs nothing more and appears in no family, totals included. */
         if (info.collect_status == NETMETRICS_OK && s->filter)
-            nm_devfilter_apply(s->filter, s->spare);
+            nm_devfilter_apply(s->filter, spare);
     } else {
         /* No interface collector: the table is not read; `spare` stays
          * the empty snapshot it was created as. */
         info.collect_status = NETMETRICS_OK;
     }
-    if (info.collect_status != NETMETRICS_OK) {
-        shown = s->spare; /* empty after the failure; the baseline stays */
-    } else if (s->have_good &&
-               nm_scrape_should_reuse(s->spare->time_ns, s->snap->time_ns, s->min_interval_ns)) {
-        /* Several servers scraping at once: fresh series, the last speeds. */
-        shown = s->spare;
-        info.rates = scraper_match_rates(s);
-    } else {
-        scraper_take_new(s);
-        shown = s->snap;
-        info.rates = s->have_rates ? s->rates : NULL;
-    }
-    /* The output usually changes little between scrapes: reserve what the
-     * last one needed plus some room for new interfaces. */
-    hint = s->last_size + s->last_size / 8;
-    if (share && out->cap == 0 && s->pool) {
-        /* a shared body renders into the last released one's buffer when
-         * it is back: no fresh pages to fault in */
-        size_t cap;
-        char *buf = nm_body_pool_take(s->pool, &cap);
-
-        /* one far larger than needed (the table shrank) is let go */
-        if (buf && cap / 2 > hint + 65536) {
-            free(buf);
-            buf = NULL;
-        }
-        if (buf) {
-            out->data = buf;
-            out->cap = cap;
-            out->len = 0;
-            buf[0] = '\0';
+    /* After a failure the snapshot is empty and the baseline stays. */
+    shown = s->spareb;
+    if (info.collect_status == NETMETRICS_OK) {
+        if (s->have_good &&
+            nm_scrape_should_reuse(spare->time_ns, s->base.time_ns, s->min_interval_ns)) {
+            /* Several servers scraping at once: fresh series, the last speeds. */
+            info.rates = scraper_match_rates(s);
+        } else {
+            scraper_take_new(s);
+            info.rates = s->have_rates ? s->rates : NULL;
         }
     }
-    if (hint)
-        nm_strbuf_reserve(out, hint);
+    count = netmetrics_snapshot_count(nm_snapbox_snapshot(shown));
     if (s->conn.enabled) {
         nm_error_clear(&cerr);
         /* Optional and the slowest part: skipped (success 0, no families)
@@ -448,19 +438,24 @@ static int scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf
         nm_procself_read(s->procself, &proc);
         info.process = &proc;
     }
-    rc = nm_render_metrics(out, fmt, shown, &info);
-    nm_conn_scrape_release(&conn);
-    if (rc == 0 && !out->failed) {
-        s->last_size = out->len;
-        rendered = out->len;
-        if (share && share_body(s, out, fmt, gen, share) < 0)
-            rc = -1;
+    /* the frame takes conn over: its status is kept for the log below */
+    conn_status = conn.status;
+    /* Rendering happens later, in each response as it is sent: the frame
+     * keeps what it needs. */
+    frame = nm_scrape_frame_new(shown, &info, info.connections ? &conn : NULL);
+    if (frame) {
+        share_frame(s, frame, gen);
+        *out = frame;
+    } else {
+        nm_conn_scrape_release(&conn);
+        share_drop_if_unwanted(s);
+        rc = -1;
     }
     prev = s->last_status;
     s->last_status = info.collect_status;
     conn_prev = s->conn_last_status;
     if (info.connections && !conn_skipped)
-        s->conn_last_status = conn.status;
+        s->conn_last_status = conn_status;
     pthread_mutex_unlock(&s->lock);
     t1 = nm_monotonic_ns();
 
@@ -476,21 +471,21 @@ static int scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf
     if (conn_skipped)
         nm_log(s->log, NM_LOG_DEBUG, "connections collector skipped: scrape deadline passed",
                (char *)NULL);
-    else if (info.connections && conn.status != NETMETRICS_OK && conn_prev == NETMETRICS_OK)
+    else if (info.connections && conn_status != NETMETRICS_OK && conn_prev == NETMETRICS_OK)
         nm_log(s->log, NM_LOG_WARN, "connections collection failed", "status",
-               netmetrics_status_string(conn.status), "err", cerr.message, (char *)NULL);
-    else if (info.connections && conn.status == NETMETRICS_OK && conn_prev != NETMETRICS_OK)
+               netmetrics_status_string(conn_status), "err", cerr.message, (char *)NULL);
+    else if (info.connections && conn_status == NETMETRICS_OK && conn_prev != NETMETRICS_OK)
         nm_log(s->log, NM_LOG_INFO, "connections collection recovered", (char *)NULL);
-    if (rc != 0 || out->failed) {
-        nm_log(s->log, NM_LOG_ERROR, "out of memory rendering metrics", (char *)NULL);
+    if (rc != 0) {
+        nm_log(s->log, NM_LOG_ERROR, "out of memory preparing a scrape", (char *)NULL);
         return -1;
     }
     if (nm_log_enabled(s->log, NM_LOG_DEBUG)) {
-        char secs[32], bytes[32];
+        char secs[32], ifaces[32];
 
         snprintf(secs, sizeof secs, "%.6f", (double)(t1 - t0) / 1e9);
-        snprintf(bytes, sizeof bytes, "%zu", rendered);
-        nm_log(s->log, NM_LOG_DEBUG, "scrape", "duration_seconds", secs, "bytes", bytes,
+        snprintf(ifaces, sizeof ifaces, "%zu", count);
+        nm_log(s->log, NM_LOG_DEBUG, "scrape", "duration_seconds", secs, "interfaces", ifaces,
                (char *)NULL);
     }
     return 0;
@@ -498,17 +493,24 @@ static int scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf
 
 int nm_scraper_scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf *out)
 {
-    return scrape_request(s, req, out, NULL);
+    nm_render_cursor cur = NM_RENDER_CURSOR_INIT;
+    nm_scrape_frame *f;
+    nm_expfmt w;
+    int rc = scrape_request(s, req, &f);
+
+    if (rc != 0)
+        return rc;
+    nm_expfmt_init(&w, out, req->fmt);
+    rc = nm_render_step(nm_scrape_frame_plan(f), &w, &cur, SIZE_MAX);
+    nm_scrape_frame_release(f);
+    if (rc != 1) {
+        nm_log(s->log, NM_LOG_ERROR, "out of memory rendering metrics", (char *)NULL);
+        return -1;
+    }
+    return 0;
 }
 
-int nm_scraper_acquire(nm_scraper *s, const nm_scrape_request *req, nm_scrape_body **out)
+int nm_scraper_acquire(nm_scraper *s, const nm_scrape_request *req, nm_scrape_frame **out)
 {
-    nm_strbuf buf;
-    int rc;
-
-    *out = NULL;
-    nm_strbuf_init(&buf);
-    rc = scrape_request(s, req, &buf, out);
-    nm_strbuf_free(&buf);
-    return rc;
+    return scrape_request(s, req, out);
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The scrape engine: one collector, one reusable snapshot and the lock that
- * serializes their use. The HTTP layer calls nm_scraper_scrape from any of
- * its threads; scrapes run one at a time (the collector and snapshot are
- * single-threaded objects), each collecting fresh data (or, within the
- * speed min-interval, reusing the last snapshot and its speeds) and
- * rendering it into the caller's buffer, which the caller then owns. */
+/* The scrape engine: one collector, its snapshots and the lock that
+ * serializes their use. The HTTP layer calls nm_scraper_acquire from any
+ * of its threads; collections run one at a time (the collector and
+ * snapshots are single-threaded objects), each collecting fresh data (or,
+ * within the speed min-interval, reusing the last speeds) into a frame
+ * that the responses then render from, outside the lock. */
 #ifndef NM_SCRAPE_H
 #define NM_SCRAPE_H
 
@@ -14,7 +14,7 @@
 #include "devfilter.h"
 #include "httpstats.h"
 #include "render.h"
-#include "scrape_body.h"
+#include "scrape_frame.h"
 #include "strbuf.h"
 
 typedef struct nm_scraper nm_scraper;
@@ -84,16 +84,16 @@ typedef struct nm_scrape_request {
  * NM_SCRAPE_LATE (out untouched). */
 int nm_scraper_scrape_request(nm_scraper *s, const nm_scrape_request *req, nm_strbuf *out);
 
-/* nm_scraper_scrape_request for the HTTP layer, into a body that
- * concurrent requests share: a request takes the body of a collection that
- * started after it arrived when there is one (so it is never older than
- * the request), and otherwise collects and renders itself, leaving its
- * body for the requests that queued behind it. At most one collection runs
- * at a time either way, so N clients scraping at once cost one collection
- * and one rendering, not N. On 0, *out holds a reference the caller
- * releases (nm_scrape_body_release); -1 and NM_SCRAPE_LATE as above, with
- * *out NULL. */
-int nm_scraper_acquire(nm_scraper *s, const nm_scrape_request *req, nm_scrape_body **out);
+/* The HTTP layer's scrape: a frame (scrape_frame.h) that responses render
+ * from as they are sent. Concurrent requests share frames: a request takes
+ * the frame of a collection that started after it arrived when there is
+ * one (so it is never older than the request), and otherwise collects
+ * itself, leaving its frame for the requests that queued behind it. At
+ * most one collection runs at a time either way, so N clients scraping at
+ * once cost one collection, not N. Frames do not depend on the format. On
+ * 0, *out holds a reference the caller releases (nm_scrape_frame_release);
+ * -1 and NM_SCRAPE_LATE as above, with *out NULL. */
+int nm_scraper_acquire(nm_scraper *s, const nm_scrape_request *req, nm_scrape_frame **out);
 
 /* The min-interval rule, pure for tests: 1 when a collection at now_ns
  * should show the speeds computed at last_ns (the baseline) rather than

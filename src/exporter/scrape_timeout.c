@@ -4,7 +4,10 @@
  * is never an error answered to the client. Reads only s[0..len). */
 #include "config.h"
 
+#include <time.h>
+
 #include "scrape_timeout.h"
+#include "snapshot.h"
 
 #define NS_PER_SEC 1000000000ull
 
@@ -72,4 +75,18 @@ uint64_t nm_scrape_budget_ns(uint64_t timeout_ns, uint64_t offset_ns)
     if (offset_ns >= timeout_ns || timeout_ns - offset_ns < half)
         return half;
     return timeout_ns - offset_ns;
+}
+
+void nm_deadline_realtime(uint64_t deadline_ns, struct timespec *at)
+{
+    uint64_t now = nm_monotonic_ns();
+    uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
+
+    clock_gettime(CLOCK_REALTIME, at);
+    at->tv_sec += (time_t)(left / 1000000000u);
+    at->tv_nsec += (long)(left % 1000000000u);
+    if (at->tv_nsec >= 1000000000L) {
+        at->tv_sec++;
+        at->tv_nsec -= 1000000000L;
+    }
 }

@@ -29,4 +29,10 @@ int nm_scrape_timeout_parse(const char *s, size_t len, uint64_t *ns);
  * as a short timeout does not leave nothing. */
 uint64_t nm_scrape_budget_ns(uint64_t timeout_ns, uint64_t offset_ns);
 
+/* The CLOCK_REALTIME instant (what pthread timed waits take) at which the
+ * nm_monotonic_ns() clock will read deadline_ns; a deadline already past
+ * gives the present. */
+struct timespec;
+void nm_deadline_realtime(uint64_t deadline_ns, struct timespec *at);
+
 #endif

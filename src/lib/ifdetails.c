@@ -93,7 +93,8 @@ int netmetrics_interface_master_index(const netmetrics_interface *iface)
 
 const char *netmetrics_interface_alias(const netmetrics_interface *iface)
 {
-    return iface->ifalias;
+    /* NULL only in a record zeroed by hand rather than made by the builder */
+    return iface->ifalias ? iface->ifalias : "";
 }
 
 const char *netmetrics_interface_driver(const netmetrics_interface *iface)

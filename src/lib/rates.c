@@ -6,6 +6,7 @@
  * a file here, and never produce a negative rate. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "rates.h"
@@ -127,6 +128,91 @@ void nm_snapshot_rates(const netmetrics_snapshot *prev, const netmetrics_snapsho
                 before = &prev->ifaces[j];
         }
         nm_interface_rates(before, now, interval, &out[i]);
+    }
+}
+
+void nm_rate_base_init(nm_rate_base *b)
+{
+    b->e = NULL;
+    b->count = b->cap = 0;
+    b->time_ns = 0;
+}
+
+void nm_rate_base_free(nm_rate_base *b)
+{
+    free(b->e);
+    nm_rate_base_init(b);
+}
+
+int nm_rate_base_take(nm_rate_base *b, const netmetrics_snapshot *snap)
+{
+    size_t i;
+    int k;
+
+    b->count = 0;
+    if (snap->count > b->cap) {
+        nm_rate_base_entry *e = realloc(b->e, snap->count * sizeof *e);
+
+        if (!e)
+            return -1;
+        b->e = e;
+        b->cap = snap->count;
+    }
+    for (i = 0; i < snap->count; i++) {
+        const struct netmetrics_interface *it = &snap->ifaces[i];
+        nm_rate_base_entry *e = &b->e[i];
+
+        e->ifindex = it->ifindex;
+        e->counters_32bit = it->counters_32bit;
+        memcpy(e->name, it->name, sizeof e->name);
+        e->stats_valid = 0;
+        for (k = 0; k < NM_RATE_COUNT; k++) {
+            uint32_t bit = 1u << rate_stat[k];
+
+            e->stats_valid |= it->stats_valid & bit;
+            e->stat[k] = it->stats[rate_stat[k]];
+        }
+    }
+    b->count = snap->count;
+    b->time_ns = snap->time_ns;
+    return 0;
+}
+
+void nm_rate_base_rates(const nm_rate_base *b, const netmetrics_snapshot *cur, nm_rates *out)
+{
+    /* the earlier interface as nm_interface_rates reads it */
+    struct netmetrics_interface before;
+    uint64_t interval = 0;
+    size_t i, j = 0;
+    int k;
+
+    if (!cur)
+        return;
+    memset(&before, 0, sizeof before);
+    if (b->count && cur->time_ns > b->time_ns)
+        interval = cur->time_ns - b->time_ns;
+    for (i = 0; i < cur->count; i++) {
+        const struct netmetrics_interface *now = &cur->ifaces[i];
+        const nm_rate_base_entry *e = NULL;
+
+        /* the same merge as nm_snapshot_rates */
+        if (interval) {
+            while (j < b->count && b->e[j].ifindex < now->ifindex)
+                j++;
+            if (j < b->count && b->e[j].ifindex == now->ifindex)
+                e = &b->e[j];
+        }
+        if (!e) {
+            nm_interface_rates(NULL, now, interval, &out[i]);
+            continue;
+        }
+        before.ifindex = e->ifindex;
+        before.counters_32bit = e->counters_32bit;
+        before.stats_valid = e->stats_valid;
+        memcpy(before.name, e->name, sizeof before.name);
+        for (k = 0; k < NM_RATE_COUNT; k++)
+            before.stats[rate_stat[k]] = e->stat[k];
+        nm_interface_rates(&before, now, interval, &out[i]);
     }
 }
 

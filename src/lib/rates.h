@@ -78,6 +78,35 @@ void nm_interface_rates(const struct netmetrics_interface *prev,
 void nm_snapshot_rates(const netmetrics_snapshot *prev, const netmetrics_snapshot *cur,
                        nm_rates *out);
 
+/* ------------------------------------------------- a compact baseline -- */
+
+/* What nm_interface_rates reads of an earlier sample, for a holder of
+ * speeds that keeps only this of the previous collection (some 60 bytes an
+ * interface instead of the whole record). */
+typedef struct nm_rate_base_entry {
+    int32_t ifindex;
+    uint32_t stats_valid; /* snapshot stat bits, of the rate counters only */
+    uint8_t counters_32bit;
+    char name[NM_IFNAME_SIZE];
+    uint64_t stat[NM_RATE_COUNT];
+} nm_rate_base_entry;
+
+typedef struct nm_rate_base {
+    nm_rate_base_entry *e; /* sorted by ifindex, as the snapshot was */
+    size_t count, cap;
+    uint64_t time_ns;
+} nm_rate_base;
+
+void nm_rate_base_init(nm_rate_base *b);
+void nm_rate_base_free(nm_rate_base *b);
+
+/* Makes b the baseline of a finished snapshot. 0, or -1 when out of memory
+ * (b is then empty: no baseline). */
+int nm_rate_base_take(nm_rate_base *b, const netmetrics_snapshot *snap);
+
+/* nm_snapshot_rates with b as the earlier sample (empty: none). */
+void nm_rate_base_rates(const nm_rate_base *b, const netmetrics_snapshot *cur, nm_rates *out);
+
 /* ------------------------------------------------------------- totals -- */
 
 /* The type the manager gives an interface (manager.c; the classification

@@ -4,6 +4,7 @@
  * linear scan by name; nothing here is quadratic in the interface count. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +19,74 @@ uint64_t nm_monotonic_ns(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The first block's size; each new one doubles, up to the last size, so a
+ * store holds few blocks whatever it is filled with (1,001 interfaces with
+ * 255-byte aliases take 11). A host's few parent devices fit in the first. */
+#define NM_STRBLOCK_FIRST 1024u
+#define NM_STRBLOCK_LAST (64u * 1024u)
+
+const char *nm_strstore_add(nm_strstore *st, const char *s, size_t n)
+{
+    nm_strblock *b;
+    char *out;
+
+    if (n == 0)
+        return "";
+    if (n >= SIZE_MAX / 2)
+        return NULL;
+    /* Skip blocks without room (kept ones after a clear may be small). */
+    while (st->cur < st->count && st->blocks[st->cur].size - st->used < n + 1) {
+        st->cur++;
+        st->used = 0;
+    }
+    if (st->cur == st->count) {
+        size_t size = st->count >= 6 ? NM_STRBLOCK_LAST : NM_STRBLOCK_FIRST << st->count;
+
+        if (size < n + 1)
+            size = n + 1;
+        if (nm_grow((void **)&st->blocks, &st->cap, st->count + 1, sizeof *st->blocks) < 0)
+            return NULL;
+        b = &st->blocks[st->count];
+        b->text = malloc(size);
+        if (!b->text)
+            return NULL;
+        b->size = size;
+        st->count++;
+        st->used = 0;
+    }
+    b = &st->blocks[st->cur];
+    out = b->text + st->used;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    st->used += n + 1;
+    return out;
+}
+
+void nm_strstore_clear(nm_strstore *st)
+{
+    st->cur = 0;
+    st->used = 0;
+}
+
+void nm_strstore_free(nm_strstore *st)
+{
+    size_t i;
+
+    for (i = 0; i < st->count; i++)
+        free(st->blocks[i].text);
+    free(st->blocks);
+    memset(st, 0, sizeof *st);
+}
+
+size_t nm_strstore_capacity(const nm_strstore *st)
+{
+    size_t i, total = 0;
+
+    for (i = 0; i < st->count; i++)
+        total += st->blocks[i].size;
+    return total;
 }
 
 netmetrics_snapshot *netmetrics_snapshot_new(void)
@@ -36,6 +105,7 @@ void netmetrics_snapshot_free(netmetrics_snapshot *snap)
     free(snap->ifaces);
     free(snap->entries);
     free(snap->addrs);
+    nm_strstore_free(&snap->strings);
     free(snap);
 }
 
@@ -45,6 +115,7 @@ void nm_snapshot_reset(netmetrics_snapshot *snap)
 
     snap->count = 0;
     snap->addr_count = 0;
+    nm_strstore_clear(&snap->strings);
     snap->backend = "";
     snap->time_ns = 0;
     for (i = 0; i < NETMETRICS_PART_COUNT; i++) {
@@ -65,6 +136,9 @@ struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap
     i->carrier = -1;
     i->link_type = -1;
     i->has_device = -1;
+    i->ifalias = "";
+    i->parent_dev = "";
+    i->parent_bus = "";
     return i;
 }
 
@@ -147,7 +221,8 @@ int nm_snapshot_finish(netmetrics_snapshot *snap)
 
     if (snap->count > 1) {
         /* A dump never repeats an ifindex, but a backend stitched from
-         * several sources might: keep one entry per ifindex. */
+         * several sources might: keep one entry per ifindex. The dropped
+         * one's strings stay in the store, unused, until the reset. */
         if (!sorted_by(snap->ifaces, snap->count, sizeof *snap->ifaces, cmp_iface))
             qsort(snap->ifaces, snap->count, sizeof *snap->ifaces, cmp_iface);
         for (i = 1, w = 0; i < snap->count; i++) {
@@ -194,8 +269,8 @@ size_t nm_snapshot_retain(netmetrics_snapshot *snap,
 {
     size_t i, w = 0;
 
-    /* Structs move, the address array does not: each interface's addrs
-     * slice stays valid wherever the interface lands. */
+    /* Structs move, the address array and the string store do not: each
+     * interface's addrs slice and strings stay valid wherever it lands. */
     for (i = 0; i < snap->count; i++) {
         if (!keep(&snap->ifaces[i], arg))
             continue;

@@ -6,6 +6,7 @@
 #ifndef NM_SNAPSHOT_H
 #define NM_SNAPSHOT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "netmetrics.h"
@@ -15,47 +16,80 @@
 #define NM_IFNAME_SIZE 16
 #define NM_KIND_SIZE 32
 #define NM_HWADDR_MAX 32
-/* IFALIASZ is 256 including the NUL; device names ("0000:00:03.0",
- * "virtio2", "1-1.4:1.0") are short. */
-#define NM_IFALIAS_SIZE 256
-#define NM_PARENT_SIZE 64
+/* Longest text kept of the strings in a snapshot's string store (the
+ * parsers cut longer ones): IFALIASZ is 256 including the NUL; device
+ * names ("0000:00:03.0", "virtio2", "1-1.4:1.0") and bus names are short. */
+#define NM_IFALIAS_MAX 255
+#define NM_PARENT_MAX 63
+#define NM_PARENT_BUS_MAX 31
 
+/* Text that interfaces rarely have (an alias, a parent device), kept out of
+ * the interface records: appended to blocks that never move, so a pointer
+ * into the store stays valid until nm_strstore_clear. Clearing keeps the
+ * blocks for the next fill, so a store that is reused allocates nothing
+ * once warm. Zero-initialised is empty. */
+typedef struct nm_strblock {
+    char *text;
+    size_t size;
+} nm_strblock;
+
+typedef struct nm_strstore {
+    nm_strblock *blocks;
+    size_t count, cap; /* blocks allocated, slots in blocks */
+    size_t cur, used;  /* the block being filled, bytes used in it */
+} nm_strstore;
+
+/* Copies the n bytes at s (which need no NUL) as a NUL-terminated string
+ * and returns the copy; a static "" when n is 0; NULL when out of memory. */
+const char *nm_strstore_add(nm_strstore *st, const char *s, size_t n);
+/* Forgets every string (pointers into the store go stale), keeps the blocks. */
+void nm_strstore_clear(nm_strstore *st);
+void nm_strstore_free(nm_strstore *st);
+/* Bytes of the blocks held (for tests and diagnostics). */
+size_t nm_strstore_capacity(const nm_strstore *st);
+
+/* Ordered to leave no hole (520 bytes on LP64, 4 of them tail padding;
+ * 864 when the alias and parent device were inline arrays). The string pointers are never NULL
+ * for a record made by nm_snapshot_add_interface or a parser ("" when
+ * absent); they point into the owning snapshot's string store, or at
+ * static text. Copying a record into another snapshot must copy them into
+ * that snapshot's store. */
 struct netmetrics_interface {
     int32_t ifindex;
     char name[NM_IFNAME_SIZE];
     uint32_t flags;         /* NETMETRICS_FLAG_* */
     uint32_t mtu;
+    int32_t link_type;      /* ARPHRD_*, -1 unknown */
+    uint32_t stats_valid;   /* bit i set: stats[i] is provided */
     uint8_t operstate;      /* netmetrics_operstate */
     int8_t carrier;         /* 1, 0, -1 unknown */
-    int32_t link_type;      /* ARPHRD_*, -1 unknown */
+    /* Non-zero when the backend's counters are 32 bits wide (old kernels'
+     * IFLA_STATS, macOS if_data): a decrease is then a wrap, not a reset. */
+    uint8_t counters_32bit;
     uint8_t hwaddr_len;
     uint8_t hwaddr[NM_HWADDR_MAX];
     char kind[NM_KIND_SIZE];
-    uint32_t stats_valid;   /* bit i set: stats[i] is provided */
     uint64_t stats[NETMETRICS_STAT_COUNT];
     /* Set by nm_snapshot_finish: this interface's slice of addrs. */
     const netmetrics_address *addrs;
     size_t addr_count;
-    /* Non-zero when the backend's counters are 32 bits wide (old kernels'
-     * IFLA_STATS, macOS if_data): a decrease is then a wrap, not a reset. */
-    uint8_t counters_32bit;
 
     /* ---- link details (classification issue) ---- */
     uint32_t link_valid;      /* NM_LINK_HAVE_* bits: which optional values are known */
     uint32_t txqlen;          /* IFLA_TXQLEN */
     uint32_t carrier_changes; /* IFLA_CARRIER_CHANGES */
     int32_t master_ifindex;   /* IFLA_MASTER: bridge or bond; 0 when none */
-    char ifalias[NM_IFALIAS_SIZE];  /* IFLA_IFALIAS, "" when none */
-    char parent_dev[NM_PARENT_SIZE];/* IFLA_PARENT_DEV_NAME: the backing device */
-    char parent_bus[NM_KIND_SIZE];  /* IFLA_PARENT_DEV_BUS_NAME ("pci", "usb", ...) */
+    uint64_t speed_bytes;     /* link speed in bytes/s (NM_LINK_HAVE_SPEED) */
+    const char *ifalias;      /* IFLA_IFALIAS, "" when none */
+    const char *parent_dev;   /* IFLA_PARENT_DEV_NAME: the backing device, "" when none */
+    const char *parent_bus;   /* IFLA_PARENT_DEV_BUS_NAME ("pci", "usb", ...), "" when none */
+    netmetrics_wireless wireless; /* valid == 0: no wireless statistics */
     int8_t has_device;        /* backing device: 1, 0 (virtual), -1 unknown */
     uint8_t wireless_marker;  /* sysfs wireless/ or phy80211 present */
-    char devtype[NM_KIND_SIZE]; /* uevent DEVTYPE ("wlan", "wwan", ...), "" when none */
-    char driver[NM_KIND_SIZE];  /* the backing device's driver, "" when none */
-    uint64_t speed_bytes;     /* link speed in bytes/s (NM_LINK_HAVE_SPEED) */
     uint8_t duplex;           /* netmetrics_duplex */
     uint8_t iftype;           /* netmetrics_interface_type, set by nm_snapshot_finish */
-    netmetrics_wireless wireless; /* valid == 0: no wireless statistics */
+    char devtype[NM_KIND_SIZE]; /* uevent DEVTYPE ("wlan", "wwan", ...), "" when none */
+    char driver[NM_KIND_SIZE];  /* the backing device's driver, "" when none */
 };
 
 /* Bits of netmetrics_interface.link_valid. */
@@ -75,6 +109,7 @@ struct netmetrics_snapshot {
     nm_addr_entry *entries;       /* as appended */
     netmetrics_address *addrs;    /* sorted, per interface, after finish */
     size_t addr_count, addr_cap;
+    nm_strstore strings;          /* the interfaces' ifalias, parent_dev, parent_bus */
     const char *backend;          /* static string */
     uint64_t time_ns;
     netmetrics_status part_status[NETMETRICS_PART_COUNT];
@@ -85,11 +120,12 @@ struct netmetrics_snapshot {
 /* Mask with every stat bit set. */
 #define NM_STATS_ALL ((uint32_t)((1u << NETMETRICS_STAT_COUNT) - 1u))
 
-/* Empties the snapshot, keeping its memory. */
+/* Empties the snapshot, keeping its memory (the string store's too). */
 void nm_snapshot_reset(netmetrics_snapshot *snap);
 
-/* A new zeroed interface at the end (carrier -1, link_type -1), or NULL
- * when out of memory. The pointer is valid until the next add. */
+/* A new zeroed interface at the end (carrier -1, link_type -1, the string
+ * pointers ""), or NULL when out of memory. The pointer is valid until the
+ * next add. */
 struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap);
 
 /* Drops the interface most recently added (a parser that fails half way). */

@@ -16,12 +16,24 @@ void nm_strbuf_init(nm_strbuf *b)
     b->len = 0;
     b->cap = 0;
     b->failed = 0;
+    b->borrowed = 0;
 }
 
 void nm_strbuf_free(nm_strbuf *b)
 {
-    free(b->data);
+    if (!b->borrowed)
+        free(b->data);
     nm_strbuf_init(b);
+}
+
+void nm_strbuf_borrow(nm_strbuf *b, char *buf, size_t cap)
+{
+    b->data = buf;
+    b->len = 0;
+    b->cap = cap;
+    b->failed = 0;
+    b->borrowed = 1;
+    buf[0] = '\0';
 }
 
 void nm_strbuf_reset(nm_strbuf *b)
@@ -44,6 +56,8 @@ int nm_strbuf_reserve(nm_strbuf *b, size_t extra)
     need = b->len + extra + 1;
     if (need <= b->cap)
         return 0;
+    if (b->borrowed)
+        goto fail;
     cap = b->cap ? b->cap : 256;
     while (cap < need) {
         if (cap > SIZE_MAX / 2) {
@@ -132,7 +146,7 @@ int nm_strbuf_put_i64(nm_strbuf *b, int64_t v)
 
 char *nm_strbuf_steal(nm_strbuf *b, size_t *len)
 {
-    char *p = b->data;
+    char *p = b->borrowed ? NULL : b->data;
 
     if (len)
         *len = b->len;

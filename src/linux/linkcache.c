@@ -25,23 +25,22 @@
 #include "rtnl_parse.h"
 
 /* One link's metadata: what nm_rtnl_parse_link fills, without counters
- * (they come from the stats dump) and in a quarter of the room of a
- * netmetrics_interface, whose 256-byte alias is rarely set: 224 bytes a
- * link on 64-bit, where the whole struct takes 864 (0.9 MB at 1,001
- * links). A field the parser learns to fill must be carried here too;
- * check_rtnl_stats's round trip fails until it is. */
+ * (they come from the stats dump): 136 bytes a link on 64-bit, where a
+ * netmetrics_interface takes 520. The rarely set text lives in one
+ * allocation of the link's own. A field the parser learns to fill must be
+ * carried here too; check_rtnl_stats's round trip fails until it is. */
 typedef struct lc_link {
+    /* "alias\0parent_dev\0parent_bus\0", NULL when all three are "" */
+    char *text;
     int32_t ifindex, link_type, master_ifindex;
     uint32_t flags, mtu, link_valid, txqlen, carrier_changes;
+    uint16_t dev_at, bus_at; /* where parent_dev and parent_bus start in text */
     uint8_t operstate, hwaddr_len;
     int8_t carrier, has_device;
     uint8_t live; /* 0: deleted, waiting for compaction */
     char name[NM_IFNAME_SIZE];
     uint8_t hwaddr[NM_HWADDR_MAX];
     char kind[NM_KIND_SIZE];
-    char parent_dev[NM_PARENT_SIZE];
-    char parent_bus[NM_KIND_SIZE];
-    char *alias; /* NULL when the link has none */
 } lc_link;
 
 struct nm_linkcache {
@@ -57,6 +56,7 @@ struct nm_linkcache {
     int mbehind;
     uint8_t *seen;
     size_t seen_cap;
+    nm_strstore scratch; /* the strings of the notification being parsed */
     nm_linkcache_counts counts;
 };
 
@@ -72,10 +72,11 @@ void nm_linkcache_free(nm_linkcache *lc)
     if (!lc)
         return;
     for (i = 0; i < lc->count; i++)
-        free(lc->links[i].alias);
+        free(lc->links[i].text);
     free(lc->links);
     free(lc->addrs);
     free(lc->seen);
+    nm_strstore_free(&lc->scratch);
     free(lc);
 }
 
@@ -107,29 +108,67 @@ void nm_linkcache_get_counts(const nm_linkcache *lc, nm_linkcache_counts *out)
     *out = lc->counts;
 }
 
+static const char *lc_alias(const lc_link *l)
+{
+    return l->text ? l->text : "";
+}
+
+static const char *lc_parent_dev(const lc_link *l)
+{
+    return l->text ? l->text + l->dev_at : "";
+}
+
+static const char *lc_parent_bus(const lc_link *l)
+{
+    return l->text ? l->text + l->bus_at : "";
+}
+
+/* 1 when have (NUL-terminated) is the first n bytes of want and no more. */
+static int same_text(const char *have, const char *want, size_t n)
+{
+    return strncmp(have, want, n) == 0 && have[n] == '\0';
+}
+
+/* Sets l's text from m's strings (NULL taken as ""), keeping the
+ * allocation when nothing changed. -1 when out of memory, l unchanged. */
+static int set_text(lc_link *l, const struct netmetrics_interface *m)
+{
+    const char *a = m->ifalias ? m->ifalias : "";
+    const char *d = m->parent_dev ? m->parent_dev : "";
+    const char *b = m->parent_bus ? m->parent_bus : "";
+    /* the parsers' limits, which also keep the offsets within 16 bits */
+    size_t na = strnlen(a, NM_IFALIAS_MAX), nd = strnlen(d, NM_PARENT_MAX);
+    size_t nb = strnlen(b, NM_PARENT_BUS_MAX);
+    char *text = NULL;
+
+    if (na + nd + nb > 0) {
+        if (l->text && same_text(lc_alias(l), a, na) && same_text(lc_parent_dev(l), d, nd) &&
+            same_text(lc_parent_bus(l), b, nb))
+            return 0; /* unchanged: keep it */
+        text = malloc(na + nd + nb + 3);
+        if (!text)
+            return -1;
+        memcpy(text, a, na);
+        text[na] = '\0';
+        memcpy(text + na + 1, d, nd);
+        text[na + 1 + nd] = '\0';
+        memcpy(text + na + nd + 2, b, nb);
+        text[na + nd + 2 + nb] = '\0';
+    }
+    free(l->text);
+    l->text = text;
+    l->dev_at = (uint16_t)(na + 1);
+    l->bus_at = (uint16_t)(na + nd + 2);
+    return 0;
+}
+
 /* Takes m's metadata (every field nm_rtnl_parse_link sets but the
  * counters, which come from the stats dump). -1 when out of memory, with
  * l unchanged. */
 static int set_meta(lc_link *l, const struct netmetrics_interface *m)
 {
-    char *alias = NULL;
-
-    if (m->ifalias[0]) {
-        size_t n = strnlen(m->ifalias, sizeof m->ifalias - 1);
-
-        if (l->alias && strncmp(l->alias, m->ifalias, n) == 0 && l->alias[n] == '\0') {
-            alias = l->alias; /* unchanged: keep it */
-        } else {
-            alias = malloc(n + 1);
-            if (!alias)
-                return -1;
-            memcpy(alias, m->ifalias, n);
-            alias[n] = '\0';
-        }
-    }
-    if (l->alias != alias)
-        free(l->alias);
-    l->alias = alias;
+    if (set_text(l, m) < 0)
+        return -1;
     l->ifindex = m->ifindex;
     l->link_type = m->link_type;
     l->master_ifindex = m->master_ifindex;
@@ -145,14 +184,15 @@ static int set_meta(lc_link *l, const struct netmetrics_interface *m)
     memcpy(l->name, m->name, sizeof l->name);
     memcpy(l->hwaddr, m->hwaddr, sizeof l->hwaddr);
     memcpy(l->kind, m->kind, sizeof l->kind);
-    memcpy(l->parent_dev, m->parent_dev, sizeof l->parent_dev);
-    memcpy(l->parent_bus, m->parent_bus, sizeof l->parent_bus);
     l->live = 1;
     return 0;
 }
 
-/* The reverse, into an interface nm_snapshot_add_interface just zeroed. */
-static void get_meta(const lc_link *l, struct netmetrics_interface *it)
+/* The reverse, into an interface nm_snapshot_add_interface just zeroed,
+ * the text copied into that snapshot's store: the snapshot must not point
+ * into the cache, which frees a link's text when the link changes while
+ * the snapshot may still be read. -1 when the store cannot grow. */
+static int get_meta(const lc_link *l, struct netmetrics_interface *it, nm_strstore *strings)
 {
     it->ifindex = l->ifindex;
     it->link_type = l->link_type;
@@ -169,10 +209,15 @@ static void get_meta(const lc_link *l, struct netmetrics_interface *it)
     memcpy(it->name, l->name, sizeof it->name);
     memcpy(it->hwaddr, l->hwaddr, sizeof it->hwaddr);
     memcpy(it->kind, l->kind, sizeof it->kind);
-    memcpy(it->parent_dev, l->parent_dev, sizeof it->parent_dev);
-    memcpy(it->parent_bus, l->parent_bus, sizeof it->parent_bus);
-    if (l->alias)
-        strcpy(it->ifalias, l->alias); /* it came from an ifalias: it fits */
+    if (l->text) {
+        it->ifalias = nm_strstore_add(strings, lc_alias(l), l->dev_at - 1u);
+        it->parent_dev = nm_strstore_add(strings, lc_parent_dev(l),
+                                         (size_t)(l->bus_at - l->dev_at) - 1u);
+        it->parent_bus = nm_strstore_add(strings, lc_parent_bus(l), strlen(lc_parent_bus(l)));
+        if (!it->ifalias || !it->parent_dev || !it->parent_bus)
+            return -1;
+    }
+    return 0;
 }
 
 /* 1 with *pos at ifindex's entry, or 0 with *pos where it would go. */
@@ -218,7 +263,7 @@ static int upsert(nm_linkcache *lc, const struct netmetrics_interface *m)
         return -1;
     if (pos < lc->count)
         memmove(&lc->links[pos + 1], &lc->links[pos], (lc->count - pos) * sizeof *lc->links);
-    lc->links[pos].alias = NULL;
+    lc->links[pos].text = NULL;
     lc->count++;
     if (set_meta(&lc->links[pos], m) < 0) {
         /* take the hole out again */
@@ -277,13 +322,16 @@ void nm_linkcache_feed_events(nm_linkcache *lc, const void *buf, size_t len)
             lc->addrs_valid = 0;
             if (!lc->links_valid)
                 continue;
+            /* upsert copies the parsed strings: the scratch store holds
+             * one message's at a time */
+            nm_strstore_clear(&lc->scratch);
             if (m.type == RTM_DELLINK) {
                 if (ifi.ifi_index <= 0) {
                     nm_linkcache_invalidate(lc);
                     return;
                 }
                 remove_link(lc, ifi.ifi_index);
-            } else if (nm_rtnl_parse_link(m.payload, m.payload_len, &parsed, &e) !=
+            } else if (nm_rtnl_parse_link(m.payload, m.payload_len, &parsed, &lc->scratch, &e) !=
                            NETMETRICS_OK ||
                        upsert(lc, &parsed) < 0) {
                 nm_linkcache_invalidate(lc);
@@ -318,15 +366,15 @@ int nm_linkcache_load_links(nm_linkcache *lc, const netmetrics_snapshot *snap, s
     lc->links_valid = 0;
     lc->msnap = NULL;
     for (i = 0; i < lc->count; i++) {
-        free(lc->links[i].alias);
-        lc->links[i].alias = NULL;
+        free(lc->links[i].text);
+        lc->links[i].text = NULL;
     }
     lc->count = 0;
     lc->dead = 0;
     if (nm_grow((void **)&lc->links, &lc->cap, n, sizeof *lc->links) < 0)
         return -1;
     for (i = 0; i < n; i++) {
-        lc->links[i].alias = NULL;
+        lc->links[i].text = NULL;
         lc->count = i + 1; /* owns what set_meta allocated, for the next load or free */
         if (set_meta(&lc->links[i], &snap->ifaces[first + i]) < 0)
             return -1;
@@ -340,18 +388,18 @@ int nm_linkcache_load_links(nm_linkcache *lc, const netmetrics_snapshot *snap, s
         qsort(lc->links, n, sizeof *lc->links, cmp_link);
         for (i = 1, w = 0; i < n; i++) {
             if (lc->links[i].ifindex == lc->links[w].ifindex) {
-                /* the later entry replaces the earlier, taking its alias */
-                char *old = lc->links[w].alias;
+                /* the later entry replaces the earlier, taking its text */
+                char *old = lc->links[w].text;
 
                 lc->links[w] = lc->links[i];
-                lc->links[i].alias = NULL;
-                if (old != lc->links[w].alias)
+                lc->links[i].text = NULL;
+                if (old != lc->links[w].text)
                     free(old);
                 continue;
             }
             if (++w != i) {
                 lc->links[w] = lc->links[i];
-                lc->links[i].alias = NULL;
+                lc->links[i].text = NULL;
             }
         }
         n = w + 1;
@@ -386,7 +434,7 @@ netmetrics_status nm_linkcache_emit_links(nm_linkcache *lc, netmetrics_snapshot 
     if (lc->dead) {
         for (i = 0, w = 0; i < lc->count; i++) {
             if (!lc->links[i].live) {
-                free(lc->links[i].alias);
+                free(lc->links[i].text);
                 continue;
             }
             if (w != i)
@@ -403,11 +451,10 @@ netmetrics_status nm_linkcache_emit_links(nm_linkcache *lc, netmetrics_snapshot 
     for (i = 0; i < lc->count; i++) {
         struct netmetrics_interface *it = nm_snapshot_add_interface(snap);
 
-        if (!it) {
-            snap->count = base;
+        if (!it || get_meta(&lc->links[i], it, &snap->strings) < 0) {
+            snap->count = base; /* strings already copied wait for the reset */
             return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
         }
-        get_meta(&lc->links[i], it);
     }
     lc->msnap = snap;
     lc->mfirst = base;

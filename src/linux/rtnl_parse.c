@@ -345,17 +345,25 @@ static int parse_u32(const unsigned char *d, size_t n, const char *name, uint32_
     return 0;
 }
 
-/* A string attribute that may be absent or odd: copied up to its NUL or
- * its end, cut to fit; empty when dlen is 0. Never fails. */
-static void optional_string(const unsigned char *d, size_t dlen, char *out, size_t size)
+/* A string attribute that may be absent or odd: copied into the string
+ * store up to its NUL or its end, cut to max bytes; "" when dlen is 0.
+ * Fails only when the store cannot grow (-1, err set). */
+static int optional_string(const unsigned char *d, size_t dlen, size_t max, nm_strstore *strings,
+                           const char **out, netmetrics_error *err)
 {
     const unsigned char *nul = memchr(d, '\0', dlen);
     size_t n = nul ? (size_t)(nul - d) : dlen;
+    const char *s;
 
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, d, n);
-    out[n] = '\0';
+    if (n > max)
+        n = max;
+    s = nm_strstore_add(strings, (const char *)d, n);
+    if (!s) {
+        nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+        return -1;
+    }
+    *out = s;
+    return 0;
 }
 
 static int parse_linkinfo(const unsigned char *data, size_t dlen, struct netmetrics_interface *out,
@@ -402,7 +410,8 @@ void nm_rtnl_copy_counters(const unsigned char *data, size_t count, size_t width
 }
 
 netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
-                                     struct netmetrics_interface *out, netmetrics_error *err)
+                                     struct netmetrics_interface *out, nm_strstore *strings,
+                                     netmetrics_error *err)
 {
     const unsigned char *p = payload;
     const unsigned char *s64 = NULL, *s32 = NULL, *d;
@@ -416,6 +425,9 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
     out->carrier = -1;
     out->link_type = -1;
     out->has_device = -1; /* unknown until IFLA_PARENT_DEV_NAME or sysfs says */
+    out->ifalias = "";
+    out->parent_dev = "";
+    out->parent_bus = "";
     if (!p || len < sizeof ifi)
         return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
                             "RTM_NEWLINK: truncated ifinfomsg (%zu of %zu bytes)", p ? len : 0,
@@ -489,15 +501,18 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
         }
         /* Optional text: a bad one costs only itself, not the interface. */
         case IFLA_IFALIAS:
-            optional_string(d, n, out->ifalias, sizeof out->ifalias);
+            if (optional_string(d, n, NM_IFALIAS_MAX, strings, &out->ifalias, err) < 0)
+                return NETMETRICS_ERR_NO_MEMORY;
             break;
         case IFLA_PARENT_DEV_NAME:
-            optional_string(d, n, out->parent_dev, sizeof out->parent_dev);
+            if (optional_string(d, n, NM_PARENT_MAX, strings, &out->parent_dev, err) < 0)
+                return NETMETRICS_ERR_NO_MEMORY;
             /* Sent only for a netdev with a parent device: a backing device. */
             out->has_device = 1;
             break;
         case IFLA_PARENT_DEV_BUS_NAME:
-            optional_string(d, n, out->parent_bus, sizeof out->parent_bus);
+            if (optional_string(d, n, NM_PARENT_BUS_MAX, strings, &out->parent_bus, err) < 0)
+                return NETMETRICS_ERR_NO_MEMORY;
             break;
         case IFLA_STATS64:
             /* Older kernels send fewer fields; every field is a u64. */
@@ -628,6 +643,7 @@ netmetrics_status nm_rtnl_feed_links(nm_rtnl_walker *w, const void *buf, size_t 
                                      netmetrics_error *err)
 {
     netmetrics_error perr, werr;
+    netmetrics_status st;
     nm_rtnl_msg m;
 
     nm_error_clear(&werr);
@@ -654,8 +670,11 @@ netmetrics_status nm_rtnl_feed_links(nm_rtnl_walker *w, const void *buf, size_t 
         if (!it)
             return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
         nm_error_clear(&perr);
-        if (nm_rtnl_parse_link(m.payload, m.payload_len, it, &perr) != NETMETRICS_OK) {
+        st = nm_rtnl_parse_link(m.payload, m.payload_len, it, &snap->strings, &perr);
+        if (st != NETMETRICS_OK) {
             nm_snapshot_drop_last(snap);
+            if (st == NETMETRICS_ERR_NO_MEMORY)
+                return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
             tally_bad(t, &perr);
             continue;
         }

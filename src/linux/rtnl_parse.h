@@ -105,12 +105,17 @@ void nm_rtnl_copy_counters(const unsigned char *data, size_t count, size_t width
 
 /* Parses the payload of one RTM_NEWLINK message (struct ifinfomsg followed
  * by attributes) into *out, which is fully initialised first (carrier -1,
- * link_type from ifi_type, no stats). The link cache keeps what this fills
- * (lc_link in linkcache.c): a field added here must be added there too. Errors: NETMETRICS_ERR_PARSE with a
- * message naming the problem (truncated ifinfomsg, a bad attribute length,
- * a missing or malformed IFLA_IFNAME, ...). *out is then unspecified. */
+ * link_type from ifi_type, no stats, strings ""). The optional text (alias,
+ * parent device and bus) is copied into `strings` (the snapshot's, when out
+ * is one of its interfaces), which out then points into. The link cache
+ * keeps what this fills (lc_link in linkcache.c): a field added here must
+ * be added there too. Errors: NETMETRICS_ERR_PARSE with a message naming
+ * the problem (truncated ifinfomsg, a bad attribute length, a missing or
+ * malformed IFLA_IFNAME, ...); NETMETRICS_ERR_NO_MEMORY when `strings`
+ * cannot grow. *out is then unspecified. */
 netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
-                                     struct netmetrics_interface *out, netmetrics_error *err);
+                                     struct netmetrics_interface *out, nm_strstore *strings,
+                                     netmetrics_error *err);
 
 /* Parses the payload of one RTM_NEWADDR message (struct ifaddrmsg and
  * attributes) into *ifindex and *out. Errors: NETMETRICS_ERR_NOT_AVAILABLE
@@ -134,11 +139,12 @@ typedef struct nm_rtnl_tally {
 void nm_rtnl_tally_init(nm_rtnl_tally *t);
 
 /* Walks one recv() buffer of an RTM_GETLINK dump with w and appends every
- * RTM_NEWLINK to snap (nm_snapshot_add_interface). A message that does not
- * parse is dropped again (nm_snapshot_drop_last) and counted in t; the dump
- * goes on. Returns NETMETRICS_OK when the buffer was used up or the dump
- * finished (nm_rtnl_walk_done tells which); the walker's error when the
- * stream itself is malformed or the kernel answered NLMSG_ERROR;
+ * RTM_NEWLINK to snap (nm_snapshot_add_interface, strings into
+ * snap->strings). A message that does not parse is dropped again
+ * (nm_snapshot_drop_last) and counted in t; the dump goes on. Returns
+ * NETMETRICS_OK when the buffer was used up or the dump finished
+ * (nm_rtnl_walk_done tells which); the walker's error when the stream
+ * itself is malformed or the kernel answered NLMSG_ERROR;
  * NETMETRICS_ERR_NO_MEMORY when the snapshot cannot grow. */
 netmetrics_status nm_rtnl_feed_links(nm_rtnl_walker *w, const void *buf, size_t len,
                                      netmetrics_snapshot *snap, nm_rtnl_tally *t,

@@ -188,9 +188,26 @@ if [ -s "$NM_TMP/get.body" ] && grep -q '^# TYPE ' "$NM_TMP/get.body"; then
 else
     fail "GET /metrics body is empty or has no # TYPE line"
 fi
-len=$(http_header get Content-Length)
-[ "$len" = "$(wc -c <"$NM_TMP/get.body" | tr -d ' ')" ] &&
-    pass "Content-Length matches the body" || fail "Content-Length $len does not match the body"
+# The body is rendered while it is sent: HTTP/1.1 chunked, no length up
+# front, and complete (curl fails a chunked body cut short).
+te=$(http_header get Transfer-Encoding)
+[ "$te" = "chunked" ] && pass "GET /metrics is sent chunked" ||
+    fail "Transfer-Encoding '$te', want chunked"
+[ -z "$(http_header get Content-Length)" ] && pass "no Content-Length on a streamed body" ||
+    fail "Content-Length on a chunked body"
+[ "$(tail -c 1 "$NM_TMP/get.body" | od -An -c | tr -d ' ')" = '\n' ] &&
+    grep -q '^netmetrics_exporter_scrapes_rejected_total{reason="timeout"} ' "$NM_TMP/get.body" &&
+    pass "the body ends with the last family, newline-terminated" ||
+    fail "the body is cut short"
+# HTTP/1.0 has no chunks: the same body, ended by closing the connection.
+code=$(http_request http10 GET "$BASE/metrics" -0)
+http_expect http10 "GET /metrics over HTTP/1.0" 200 "$code" "$METRICS_CT"
+[ -z "$(http_header http10 Transfer-Encoding)" ] &&
+    [ "$(http_header http10 Connection)" = "close" ] &&
+    [ "$(grep -c '^# TYPE ' "$NM_TMP/http10.body")" = "$(grep -c '^# TYPE ' "$NM_TMP/get.body")" ] &&
+    grep -q '^netmetrics_exporter_scrapes_rejected_total{reason="timeout"} ' "$NM_TMP/http10.body" &&
+    pass "HTTP/1.0: whole body, not chunked, connection closed at its end" ||
+    fail "HTTP/1.0 answer: TE '$(http_header http10 Transfer-Encoding)', Connection '$(http_header http10 Connection)'"
 
 code=$(http_request query GET "$BASE/metrics?x=1")
 http_expect query "GET /metrics?x=1" 200 "$code" "$METRICS_CT"

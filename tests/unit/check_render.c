@@ -798,7 +798,7 @@ static void snap_setup(void)
     it->txqlen = 1000;
     it->carrier_changes = 2;
     it->link_valid = NM_LINK_HAVE_SPEED | NM_LINK_HAVE_TXQLEN | NM_LINK_HAVE_CARRIER_CHANGES;
-    strcpy(it->ifalias, "uplink \"A\"");
+    it->ifalias = "uplink \"A\""; /* static text: lives as long as the snapshot */
 
     it = add_iface(1, "lo",
                    NETMETRICS_FLAG_UP | NETMETRICS_FLAG_LOOPBACK | NETMETRICS_FLAG_RUNNING |

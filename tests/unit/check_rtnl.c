@@ -277,6 +277,16 @@ static unsigned char *exact_copy(const void *p, size_t n)
     return c;
 }
 
+/* Where the parsers called on a struct of a test's own put their strings;
+ * emptied after each test (teardown), so the strings of every parse in a
+ * test stay readable to its end. */
+static nm_strstore test_strings;
+
+static void free_test_strings(void)
+{
+    nm_strstore_free(&test_strings);
+}
+
 /* Parses the first message of b as a link (through the walker). */
 static netmetrics_status parse_first_link(const nb *b, struct netmetrics_interface *out,
                                           netmetrics_error *err)
@@ -291,7 +301,7 @@ static netmetrics_status parse_first_link(const nb *b, struct netmetrics_interfa
     ck_assert_int_eq(nm_rtnl_walk_next(&w, &m, err), NM_RTNL_STEP_MSG);
     ck_assert_uint_eq(m.type, RTM_NEWLINK);
     nm_error_clear(err);
-    st = nm_rtnl_parse_link(m.payload, m.payload_len, out, err);
+    st = nm_rtnl_parse_link(m.payload, m.payload_len, out, &test_strings, err);
     free(copy);
     return st;
 }
@@ -379,6 +389,12 @@ START_TEST(test_link_minimal_defaults)
     ck_assert_str_eq(it.kind, "");
     ck_assert_uint_eq(it.stats_valid, 0);
     ck_assert_uint_eq(it.operstate, NETMETRICS_OPER_UNKNOWN);
+    ck_assert_str_eq(it.ifalias, "");
+    ck_assert_str_eq(it.parent_dev, "");
+    ck_assert_str_eq(it.parent_bus, "");
+    ck_assert_str_eq(netmetrics_interface_alias(&it), "");
+    /* a link without text costs the store nothing */
+    ck_assert_uint_eq(nm_strstore_capacity(&test_strings), 0);
 }
 END_TEST
 
@@ -650,11 +666,13 @@ START_TEST(test_link_truncated_ifinfomsg)
     unsigned char half[10] = {0};
 
     nm_error_clear(&err);
-    ck_assert_int_eq(nm_rtnl_parse_link(half, sizeof half, &it, &err), NETMETRICS_ERR_PARSE);
+    ck_assert_int_eq(nm_rtnl_parse_link(half, sizeof half, &it, &test_strings, &err),
+                     NETMETRICS_ERR_PARSE);
     ck_assert_msg_has(&err, "truncated ifinfomsg");
-    ck_assert_int_eq(nm_rtnl_parse_link(NULL, 0, &it, &err), NETMETRICS_ERR_PARSE);
+    ck_assert_int_eq(nm_rtnl_parse_link(NULL, 0, &it, &test_strings, &err), NETMETRICS_ERR_PARSE);
     /* err may be NULL */
-    ck_assert_int_eq(nm_rtnl_parse_link(half, sizeof half, &it, NULL), NETMETRICS_ERR_PARSE);
+    ck_assert_int_eq(nm_rtnl_parse_link(half, sizeof half, &it, &test_strings, NULL),
+                     NETMETRICS_ERR_PARSE);
 }
 END_TEST
 
@@ -731,6 +749,56 @@ START_TEST(test_link_details)
     nb_end(&b);
     ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_OK);
     ck_assert_str_eq(it.ifalias, "abcd");
+}
+END_TEST
+
+/* Text longer than the kernel's limits is cut to them, as the inline
+ * arrays did; an empty attribute is ""; a repeated one, the later. */
+START_TEST(test_link_text_limits)
+{
+    struct netmetrics_interface it, first;
+    netmetrics_error err;
+    char longer[400];
+    nb b;
+
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    nb_init(&b);
+    nb_msg(&b, RTM_NEWLINK, 0, TEST_SEQ);
+    nb_ifinfo(&b, 7, ARPHRD_ETHER_VALUE, 0);
+    nb_str(&b, IFLA_IFNAME, "port0");
+    nb_str(&b, IFLA_IFALIAS, longer);
+    nb_str(&b, IFLA_PARENT_DEV_NAME, longer);
+    nb_str(&b, IFLA_PARENT_DEV_BUS_NAME, longer);
+    nb_end(&b);
+    ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_OK);
+    ck_assert_uint_eq(strlen(it.ifalias), NM_IFALIAS_MAX);
+    ck_assert_uint_eq(strlen(it.parent_dev), NM_PARENT_MAX);
+    ck_assert_uint_eq(strlen(it.parent_bus), NM_PARENT_BUS_MAX);
+    ck_assert_int_eq(strspn(it.ifalias, "x"), NM_IFALIAS_MAX);
+    ck_assert_ptr_eq(netmetrics_interface_alias(&it), it.ifalias);
+    first = it;
+
+    nb_init(&b);
+    nb_msg(&b, RTM_NEWLINK, 0, TEST_SEQ);
+    nb_ifinfo(&b, 8, ARPHRD_ETHER_VALUE, 0);
+    nb_str(&b, IFLA_IFNAME, "port1");
+    nb_str(&b, IFLA_IFALIAS, "");
+    nb_str(&b, IFLA_PARENT_DEV_NAME, "old");
+    nb_str(&b, IFLA_PARENT_DEV_NAME, "virtio2");
+    nb_end(&b);
+    ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_OK);
+    ck_assert_str_eq(it.ifalias, "");
+    ck_assert_str_eq(it.parent_dev, "virtio2");
+    ck_assert_str_eq(it.parent_bus, "");
+    ck_assert_int_eq(it.has_device, 1);
+    /* the first link's text is untouched by the second parse */
+    ck_assert_uint_eq(strlen(first.ifalias), NM_IFALIAS_MAX);
+    ck_assert_uint_eq(strlen(first.parent_bus), NM_PARENT_BUS_MAX);
+
+    /* a record zeroed by hand, not by the builder: still "" */
+    memset(&it, 0, sizeof it);
+    ck_assert_str_eq(netmetrics_interface_alias(&it), "");
 }
 END_TEST
 
@@ -1106,7 +1174,8 @@ START_TEST(test_walk_misaligned_length)
     {
         struct netmetrics_interface it;
 
-        ck_assert_int_eq(nm_rtnl_parse_link(m.payload, m.payload_len, &it, &err), NETMETRICS_OK);
+        ck_assert_int_eq(nm_rtnl_parse_link(m.payload, m.payload_len, &it, &test_strings, &err),
+                         NETMETRICS_OK);
         ck_assert_str_eq(it.name, "e");
     }
     ck_assert_int_eq(nm_rtnl_walk_next(&w, &m, &err), NM_RTNL_STEP_MORE);
@@ -1622,6 +1691,268 @@ END_TEST
 
 /* ----------------------------------------------------------------- suites -- */
 
+/* ----------------------------------------------- snapshot string store -- */
+
+/* 1 when p points into one of st's blocks. */
+static int in_store(const nm_strstore *st, const char *p)
+{
+    size_t i;
+
+    for (i = 0; i < st->count; i++)
+        if (p >= st->blocks[i].text && p < st->blocks[i].text + st->blocks[i].size)
+            return 1;
+    return 0;
+}
+
+static size_t fill_len(size_t i)
+{
+    return (i * 37u) % 301u;
+}
+
+static void fill_store(nm_strstore *st, const char **p, size_t n)
+{
+    char text[301];
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        memset(text, 'a' + (int)(i % 26), sizeof text);
+        p[i] = nm_strstore_add(st, text, fill_len(i));
+        ck_assert_ptr_nonnull(p[i]);
+    }
+}
+
+static void check_store(const char **p, size_t n)
+{
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        ck_assert_uint_eq(strlen(p[i]), fill_len(i));
+        for (j = 0; j < fill_len(i); j++)
+            ck_assert_int_eq(p[i][j], 'a' + (int)(i % 26));
+    }
+}
+
+/* Strings already handed out never move while more are added; a clear
+ * keeps the blocks, so filling again allocates nothing. */
+START_TEST(test_strstore_stable_and_reused)
+{
+    enum { N = 3000 };
+    static const char *p[N];
+    nm_strstore st;
+    size_t cap, blocks, total = 0, i;
+    char *big;
+    const char *bp;
+
+    memset(&st, 0, sizeof st);
+    ck_assert_str_eq(nm_strstore_add(&st, "xyz", 0), "");
+    ck_assert_uint_eq(nm_strstore_capacity(&st), 0);
+    fill_store(&st, p, N);
+    check_store(p, N);
+    for (i = 0; i < N; i++) {
+        total += fill_len(i) + 1;
+        if (fill_len(i))
+            ck_assert(in_store(&st, p[i]));
+    }
+    cap = nm_strstore_capacity(&st);
+    blocks = st.count;
+    /* few blocks, and not much more room than the text */
+    ck_assert_uint_le(blocks, 16);
+    ck_assert_uint_le(cap, 2 * total + 64 * 1024);
+
+    nm_strstore_clear(&st);
+    fill_store(&st, p, N);
+    check_store(p, N);
+    ck_assert_uint_eq(nm_strstore_capacity(&st), cap);
+    ck_assert_uint_eq(st.count, blocks);
+
+    /* longer than any block: a block of its own, the others intact */
+    big = malloc(200000);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'z', 200000);
+    bp = nm_strstore_add(&st, big, 200000);
+    ck_assert_ptr_nonnull(bp);
+    ck_assert_uint_eq(strlen(bp), 200000);
+    ck_assert_int_eq(memcmp(bp, big, 200000), 0);
+    check_store(p, N);
+    free(big);
+    nm_strstore_free(&st);
+    ck_assert_uint_eq(nm_strstore_capacity(&st), 0);
+    nm_strstore_free(&st); /* twice is harmless */
+}
+END_TEST
+
+/* A link dump of n links from ifindex `first` down (the reverse of the
+ * kernel's order, so finish must sort): even ifindexes get an alias,
+ * multiples of 3 a parent device and bus; `dup` is announced twice, the
+ * second time with the alias "dup-later". */
+static void nb_text_links(nb *b, int first, int n, int dup)
+{
+    char name[16], text[32];
+    int i, k;
+
+    for (i = 0; i < n; i++) {
+        int idx = first - i;
+
+        for (k = 0; k < (idx == dup ? 2 : 1); k++) {
+            snprintf(name, sizeof name, "l%d", idx);
+            nb_msg(b, RTM_NEWLINK, NLM_F_MULTI, TEST_SEQ);
+            nb_ifinfo(b, idx, ARPHRD_ETHER_VALUE, 0);
+            nb_str(b, IFLA_IFNAME, name);
+            if (k == 1) {
+                nb_str(b, IFLA_IFALIAS, "dup-later");
+            } else if (idx % 2 == 0) {
+                snprintf(text, sizeof text, "alias of %d", idx);
+                nb_str(b, IFLA_IFALIAS, text);
+            }
+            if (idx % 3 == 0) {
+                snprintf(text, sizeof text, "0000:00:%02x.0", idx);
+                nb_str(b, IFLA_PARENT_DEV_NAME, text);
+                nb_str(b, IFLA_PARENT_DEV_BUS_NAME, "pci");
+            }
+            nb_end(b);
+        }
+    }
+}
+
+static void check_text(const netmetrics_snapshot *snap, const struct netmetrics_interface *it,
+                       int dup)
+{
+    char want[32];
+
+    if (it->ifindex == dup)
+        snprintf(want, sizeof want, "dup-later");
+    else if (it->ifindex % 2 == 0)
+        snprintf(want, sizeof want, "alias of %d", (int)it->ifindex);
+    else
+        want[0] = '\0';
+    ck_assert_str_eq(netmetrics_interface_alias(it), want);
+    if (want[0])
+        ck_assert(in_store(&snap->strings, it->ifalias));
+    if (it->ifindex % 3 == 0) {
+        snprintf(want, sizeof want, "0000:00:%02x.0", (int)it->ifindex);
+        ck_assert_str_eq(it->parent_dev, want);
+        ck_assert_str_eq(it->parent_bus, "pci");
+        ck_assert(in_store(&snap->strings, it->parent_dev));
+    } else {
+        ck_assert_str_eq(it->parent_dev, "");
+        ck_assert_str_eq(it->parent_bus, "");
+    }
+}
+
+static int keep_multiple_of_4(const struct netmetrics_interface *it, void *arg)
+{
+    (void)arg;
+    return it->ifindex % 4 == 0;
+}
+
+/* The strings follow their interface through finish (sort, duplicate
+ * dropped), retain (records moved down) and a reset and refill (the
+ * store's memory reused, nothing allocated). */
+START_TEST(test_snapshot_strings_follow_records)
+{
+    netmetrics_snapshot *snap = netmetrics_snapshot_new();
+    netmetrics_error err;
+    nm_rtnl_walker w;
+    nm_rtnl_tally t;
+    size_t cap = 0, i;
+    int round;
+    nb b;
+
+    ck_assert_ptr_nonnull(snap);
+    nb_init(&b);
+    nb_text_links(&b, 60, 60, 12);
+    nb_done(&b, TEST_SEQ);
+    for (round = 0; round < 3; round++) {
+        nm_snapshot_reset(snap);
+        ck_assert_int_eq(feed_links(&b, b.len, snap, &w, &t, &err), NETMETRICS_OK);
+        ck_assert_uint_eq(t.added, 61);
+        ck_assert_int_eq(nm_snapshot_finish(snap), 0);
+        ck_assert_uint_eq(snap->count, 60);
+        for (i = 0; i < snap->count; i++) {
+            ck_assert_int_eq(snap->ifaces[i].ifindex, (int)i + 1);
+            check_text(snap, &snap->ifaces[i], 12);
+        }
+        if (round == 0)
+            cap = nm_strstore_capacity(&snap->strings);
+        else
+            ck_assert_uint_eq(nm_strstore_capacity(&snap->strings), cap);
+        ck_assert_uint_eq(nm_snapshot_retain(snap, keep_multiple_of_4, NULL), 15);
+        for (i = 0; i < snap->count; i++) {
+            ck_assert_int_eq(snap->ifaces[i].ifindex, 4 * ((int)i + 1));
+            check_text(snap, &snap->ifaces[i], 12);
+        }
+    }
+    netmetrics_snapshot_free(snap);
+}
+END_TEST
+
+/* 1,001 links with aliases, over several recv() buffers as a dump
+ * arrives: every alias right, the store a few blocks, and a second
+ * collection into the reset snapshot allocates no more. */
+START_TEST(test_snapshot_strings_many_links)
+{
+    netmetrics_snapshot *snap = netmetrics_snapshot_new();
+    netmetrics_error err;
+    nm_rtnl_walker w;
+    nm_rtnl_tally t;
+    size_t cap = 0, blocks = 0, i;
+    int round, first;
+    nb *b = malloc(sizeof *b);
+
+    ck_assert_ptr_nonnull(snap);
+    ck_assert_ptr_nonnull(b);
+    for (round = 0; round < 2; round++) {
+        nm_snapshot_reset(snap);
+        nm_rtnl_walk_init(&w);
+        nm_rtnl_tally_init(&t);
+        for (first = 1001; first > 0; first -= 50) {
+            unsigned char *copy;
+
+            nb_init(b);
+            nb_text_links(b, first, first > 50 ? 50 : first, -1);
+            if (first <= 50)
+                nb_done(b, TEST_SEQ);
+            copy = exact_copy(b->b, b->len);
+            ck_assert_int_eq(nm_rtnl_feed_links(&w, copy, b->len, snap, &t, &err),
+                             NETMETRICS_OK);
+            free(copy);
+        }
+        ck_assert_int_eq(nm_rtnl_walk_done(&w), 1);
+        ck_assert_int_eq(nm_snapshot_finish(snap), 0);
+        ck_assert_uint_eq(snap->count, 1001);
+        for (i = 0; i < snap->count; i++)
+            check_text(snap, &snap->ifaces[i], -1);
+        if (round == 0) {
+            cap = nm_strstore_capacity(&snap->strings);
+            blocks = snap->strings.count;
+            ck_assert_uint_le(blocks, 8);
+        } else {
+            ck_assert_uint_eq(nm_strstore_capacity(&snap->strings), cap);
+            ck_assert_uint_eq(snap->strings.count, blocks);
+        }
+    }
+    /* issue 8: an interface record without its inline strings */
+    ck_assert_msg(sizeof(struct netmetrics_interface) <= 520,
+                  "struct netmetrics_interface grew to %zu bytes",
+                  sizeof(struct netmetrics_interface));
+    free(b);
+    netmetrics_snapshot_free(snap);
+}
+END_TEST
+
+static Suite *strings_suite(void)
+{
+    Suite *s = suite_create("snapshot_strings");
+    TCase *tc = tcase_create("strings");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_strstore_stable_and_reused);
+    tcase_add_test(tc, test_snapshot_strings_follow_records);
+    tcase_add_test(tc, test_snapshot_strings_many_links);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
 static Suite *walk_suite(void)
 {
     Suite *s = suite_create("rtnl_walk");
@@ -1640,6 +1971,7 @@ static Suite *walk_suite(void)
     tcase_add_test(tc, test_walk_misaligned_length);
     tcase_add_test(tc, test_walk_foreign_seq_and_intr);
     tcase_add_test(tc, test_feed_drops_malformed_message);
+    tcase_add_checked_fixture(tc, NULL, free_test_strings);
     suite_add_tcase(s, tc);
     return s;
 }
@@ -1666,7 +1998,9 @@ static Suite *link_suite(void)
     tcase_add_test(tc, test_link_truncated_ifinfomsg);
     tcase_add_test(tc, test_link_bad_ifindex);
     tcase_add_test(tc, test_link_details);
+    tcase_add_test(tc, test_link_text_limits);
     tcase_add_test(tc, test_linkinfo_malformed);
+    tcase_add_checked_fixture(tc, NULL, free_test_strings);
     suite_add_tcase(s, tc);
     return s;
 }
@@ -1719,6 +2053,7 @@ int main(void)
 
     srunner_add_suite(sr, link_suite());
     srunner_add_suite(sr, addr_suite());
+    srunner_add_suite(sr, strings_suite());
     srunner_add_suite(sr, robustness_suite());
     srunner_add_suite(sr, backend_suite());
     srunner_run_all(sr, CK_NORMAL);

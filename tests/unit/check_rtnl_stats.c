@@ -1055,9 +1055,23 @@ static void rich_link(buf *b, int ifindex, int minimal)
     msg_end(b);
 }
 
+/* 1 when p points into one of the blocks of snap's string store. */
+static int in_strings(const netmetrics_snapshot *snap, const char *p)
+{
+    size_t i;
+
+    for (i = 0; i < snap->strings.count; i++)
+        if (p >= snap->strings.blocks[i].text &&
+            p < snap->strings.blocks[i].text + snap->strings.blocks[i].size)
+            return 1;
+    return 0;
+}
+
 /* What the parser makes of a link, through the cache (a full dump loaded,
  * and a notification applied) and out again, is the same struct but for
- * the counters: the cache carries every field the parser fills. */
+ * the counters: the cache carries every field the parser fills. The text
+ * comes out as copies in the emitted snapshot's own store: the parsed
+ * snapshot and the cache are freed before it is read (ASan). */
 START_TEST(test_cache_round_trip)
 {
     int minimal, via_event;
@@ -1065,7 +1079,8 @@ START_TEST(test_cache_round_trip)
     for (minimal = 0; minimal < 2; minimal++) {
         for (via_event = 0; via_event < 2; via_event++) {
             netmetrics_snapshot *in = netmetrics_snapshot_new(), *out;
-            struct netmetrics_interface *it, want;
+            struct netmetrics_interface *it, want, got;
+            char alias[NM_IFALIAS_MAX + 1], dev[NM_PARENT_MAX + 1], bus[NM_PARENT_BUS_MAX + 1];
             nm_linkcache *lc = nm_linkcache_new();
             netmetrics_error err;
             buf *b = buf_new();
@@ -1079,11 +1094,15 @@ START_TEST(test_cache_round_trip)
             nm_rtnl_walk_buffer(&w, c, b->len);
             ck_assert_int_eq(nm_rtnl_walk_next(&w, &m, &err), NM_RTNL_STEP_MSG);
             it = nm_snapshot_add_interface(in);
-            ck_assert_int_eq(nm_rtnl_parse_link(m.payload, m.payload_len, it, &err),
+            ck_assert_int_eq(nm_rtnl_parse_link(m.payload, m.payload_len, it, &in->strings, &err),
                              NETMETRICS_OK);
-            want = *it;
+            memset(&want, 0, sizeof want);
+            memcpy(&want, it, sizeof want);
             memset(want.stats, 0, sizeof want.stats);
             want.stats_valid = 0;
+            snprintf(alias, sizeof alias, "%s", it->ifalias);
+            snprintf(dev, sizeof dev, "%s", it->parent_dev);
+            snprintf(bus, sizeof bus, "%s", it->parent_bus);
             if (!minimal) {
                 ck_assert_str_eq(want.ifalias, "uplink to rack 4");
                 ck_assert_uint_eq(want.master_ifindex, 42);
@@ -1100,15 +1119,27 @@ START_TEST(test_cache_round_trip)
                 ck_assert_int_eq(nm_linkcache_load_links(lc, in, 0), 0);
             }
             ck_assert(nm_linkcache_links_valid(lc));
+            netmetrics_snapshot_free(in);
             out = emitted(lc);
+            (void)nm_linkcache_merge_complete(lc);
+            nm_linkcache_free(lc);
             ck_assert_uint_ge(out->count, 1);
             ck_assert_int_eq(out->ifaces[0].ifindex, 5);
-            ck_assert_msg(memcmp(&out->ifaces[0], &want, sizeof want) == 0,
+            memset(&got, 0, sizeof got);
+            memcpy(&got, &out->ifaces[0], sizeof got);
+            ck_assert_str_eq(got.ifalias, alias);
+            ck_assert_str_eq(got.parent_dev, dev);
+            ck_assert_str_eq(got.parent_bus, bus);
+            ck_assert(!alias[0] || in_strings(out, got.ifalias));
+            ck_assert(!dev[0] || in_strings(out, got.parent_dev));
+            ck_assert(!bus[0] || in_strings(out, got.parent_bus));
+            /* the rest, byte for byte (pointers compared, not followed) */
+            got.ifalias = want.ifalias;
+            got.parent_dev = want.parent_dev;
+            got.parent_bus = want.parent_bus;
+            ck_assert_msg(memcmp(&got, &want, sizeof want) == 0,
                           "minimal %d, via event %d: the cache lost a field", minimal, via_event);
-            (void)nm_linkcache_merge_complete(lc);
             netmetrics_snapshot_free(out);
-            nm_linkcache_free(lc);
-            netmetrics_snapshot_free(in);
             free(c);
             free(b);
         }
@@ -1117,12 +1148,15 @@ START_TEST(test_cache_round_trip)
 END_TEST
 
 /* Aliases live outside the table: set, changed, cleared, and the link
- * deleted and reloaded, without a leak (valgrind, ASan) or a stale one. */
+ * deleted and reloaded, without a leak (valgrind, ASan) or a stale one.
+ * Each emitted snapshot is kept and read again at the end, after the cache
+ * replaced the text it was emitted from (several snapshots are alive at
+ * once in the exporter). */
 START_TEST(test_cache_alias_lifetime)
 {
     static const int idx[] = {1, 2};
     nm_linkcache *lc = loaded(idx, 2);
-    netmetrics_snapshot *snap;
+    netmetrics_snapshot *snap, *kept[5];
     buf *b = buf_new();
     const char *seq[] = {"first", "first", "a longer second alias", "", "third"};
     size_t i;
@@ -1142,10 +1176,14 @@ START_TEST(test_cache_alias_lifetime)
             attr(b, IFLA_IFALIAS, seq[i], strlen(seq[i]) + 1);
         msg_end(b);
         feed(lc, b);
-        snap = emitted(lc);
-        ck_assert_str_eq(snap->ifaces[1].ifalias, seq[i]);
+        kept[i] = emitted(lc);
+        ck_assert_str_eq(kept[i]->ifaces[1].ifalias, seq[i]);
+        ck_assert_str_eq(netmetrics_interface_alias(&kept[i]->ifaces[1]), seq[i]);
         (void)nm_linkcache_merge_complete(lc);
-        netmetrics_snapshot_free(snap);
+    }
+    for (i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+        ck_assert_str_eq(kept[i]->ifaces[1].ifalias, seq[i]);
+        netmetrics_snapshot_free(kept[i]);
     }
     b->len = 0;
     link_msg(b, RTM_DELLINK, 0, AF_UNSPEC, 2, "al", 1500);
@@ -1155,13 +1193,19 @@ START_TEST(test_cache_alias_lifetime)
     (void)nm_linkcache_merge_complete(lc);
     netmetrics_snapshot_free(snap);
     snap = dumped(idx, 2);
-    snprintf(snap->ifaces[0].ifalias, sizeof snap->ifaces[0].ifalias, "%s", "reloaded");
+    snap->ifaces[0].ifalias = nm_strstore_add(&snap->strings, "reloaded", 8);
+    snap->ifaces[1].parent_dev = "1-1.4:1.0"; /* static text is fine too */
+    snap->ifaces[1].parent_bus = "usb";
     ck_assert_int_eq(nm_linkcache_load_links(lc, snap, 0), 0);
     ck_assert_int_eq(nm_linkcache_load_links(lc, snap, 0), 0); /* the old aliases freed */
     netmetrics_snapshot_free(snap);
     snap = emitted(lc);
     ck_assert_str_eq(snap->ifaces[0].ifalias, "reloaded");
+    ck_assert_str_eq(snap->ifaces[0].parent_dev, "");
     ck_assert_str_eq(snap->ifaces[1].ifalias, "");
+    ck_assert_str_eq(snap->ifaces[1].parent_dev, "1-1.4:1.0");
+    ck_assert_str_eq(snap->ifaces[1].parent_bus, "usb");
+    ck_assert(in_strings(snap, snap->ifaces[1].parent_dev));
     (void)nm_linkcache_merge_complete(lc);
     netmetrics_snapshot_free(snap);
     free(b);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "duration.h"
 #include "options.h"
 #include "rates.h"
 #include "render.h"
 #include "scrape.h"
+#include "scrape_stream.h"
 #include "snapshot.h"
 #include "strbuf.h"
 
@@ -341,63 +345,90 @@ START_TEST(test_render_rates_reset)
 }
 END_TEST
 
-/* --------------------------------------------------- shared scrape bodies -- */
-
-/* A body's buffer returns to its pool when the last reference goes; the
- * pool keeps one spare and frees the rest; the pool lives on while a body
- * holds it. Leaks and double frees show under valgrind and ASan. */
-START_TEST(test_scrape_body_pool)
+/* The compact baseline the scraper keeps gives the speeds the whole
+ * snapshot gives: same valid bits and values for every interface, through
+ * a re-created interface, a new one, a reset and a 32-bit wrap; none at
+ * all from an empty baseline or a clock that did not move. */
+static void rates_equal(const nm_rates *a, const nm_rates *b, size_t n)
 {
-    nm_body_pool *pool = nm_body_pool_new();
-    nm_scrape_body *a, *b;
-    char *da = malloc(64), *db = malloc(32), *got;
-    const char *text;
-    size_t cap, len;
+    size_t i;
+    int k;
 
-    ck_assert_ptr_nonnull(pool);
-    ck_assert_ptr_nonnull(da);
-    ck_assert_ptr_nonnull(db);
-    strcpy(da, "a 1\n");
-    strcpy(db, "b 2\n");
-    a = nm_scrape_body_new(da, 4, 64, pool);
-    b = nm_scrape_body_new(db, 4, 32, pool);
-    ck_assert_ptr_nonnull(a);
+    for (i = 0; i < n; i++) {
+        ck_assert_uint_eq(a[i].valid, b[i].valid);
+        for (k = 0; k < NM_RATE_COUNT; k++)
+            ck_assert(a[i].value[k] == b[i].value[k]);
+    }
+}
+
+START_TEST(test_rate_base_matches_snapshot)
+{
+    nm_rates want[8], got[8];
+    nm_rate_base base;
+    pair p;
+    size_t i, n;
+
+    nm_rate_base_init(&base);
+    pair_build(&p, 1);
+    n = netmetrics_snapshot_count(p.cur);
+    ck_assert_uint_le(n, 8);
+    ck_assert_int_eq(nm_rate_base_take(&base, p.prev), 0);
+    ck_assert_uint_eq(base.count, netmetrics_snapshot_count(p.prev));
+    nm_snapshot_rates(p.prev, p.cur, want);
+    nm_rate_base_rates(&base, p.cur, got);
+    rates_equal(want, got, n);
+    /* some are valid and some not, so the comparison means something */
+    ck_assert_uint_eq(got[0].valid, 0xfu); /* lo */
+    ck_assert(got[0].value[NM_RATE_RX_BYTES] == 2000.0);
+    ck_assert_uint_eq(got[3].valid, 0u); /* re-created at ifindex 4 */
+    ck_assert_uint_eq(got[4].valid, 0u); /* new */
+
+    /* a reset, and 32-bit counters that wrapped */
+    p.cur->ifaces[1].stats[NETMETRICS_STAT_RX_BYTES] = 10;
+    for (i = 0; i < netmetrics_snapshot_count(p.prev); i++)
+        p.prev->ifaces[i].counters_32bit = 1;
+    for (i = 0; i < n; i++)
+        p.cur->ifaces[i].counters_32bit = 1;
+    p.prev->ifaces[2].stats[NETMETRICS_STAT_TX_BYTES] = 0xffffff00u;
+    ck_assert_int_eq(nm_rate_base_take(&base, p.prev), 0);
+    nm_snapshot_rates(p.prev, p.cur, want);
+    nm_rate_base_rates(&base, p.cur, got);
+    rates_equal(want, got, n);
+    ck_assert_uint_ne(got[2].valid & (1u << NM_RATE_TX_BYTES), 0u);
+
+    /* same instant: nothing valid */
+    p.cur->time_ns = p.prev->time_ns;
+    nm_rate_base_rates(&base, p.cur, got);
+    for (i = 0; i < n; i++)
+        ck_assert_uint_eq(got[i].valid, 0u);
+    /* an empty baseline: nothing valid */
+    nm_rate_base_free(&base);
+    p.cur->time_ns = 9 * NS_PER_S;
+    nm_rate_base_rates(&base, p.cur, got);
+    for (i = 0; i < n; i++)
+        ck_assert_uint_eq(got[i].valid, 0u);
+    pair_free(&p);
+}
+END_TEST
+
+/* ------------------------------------------------------- snapshot boxes -- */
+
+/* A box is shared while anybody but its first holder has a reference; the
+ * last reference frees it (leaks and double frees show under valgrind and
+ * ASan). */
+START_TEST(test_snapbox_refs)
+{
+    nm_snapbox *b = nm_snapbox_new();
+
     ck_assert_ptr_nonnull(b);
-    text = nm_scrape_body_data(a, &len);
-    ck_assert_uint_eq(len, 4);
-    ck_assert_int_eq(memcmp(text, "a 1\n", 4), 0);
-    ck_assert_ptr_null(nm_body_pool_take(pool, &cap));
-    ck_assert_uint_eq(cap, 0);
-
-    /* two references: the first release keeps the body */
-    nm_scrape_body_ref(a);
-    nm_scrape_body_release(a);
-    ck_assert_ptr_null(nm_body_pool_take(pool, &cap));
-    nm_scrape_body_release(a);
-    /* the second gives its buffer back; b's, with a spare there, is freed */
-    nm_scrape_body_release(b);
-    got = nm_body_pool_take(pool, &cap);
-    ck_assert_ptr_eq(got, da);
-    ck_assert_uint_eq(cap, 64);
-    ck_assert_ptr_null(nm_body_pool_take(pool, &cap));
-    free(got);
-
-    /* gzip attaches once */
-    a = nm_scrape_body_new(NULL, 0, 0, pool);
-    ck_assert_ptr_nonnull(a);
-    ck_assert_int_eq(nm_scrape_body_gzip(a, &text, &len), 0);
-    ck_assert_int_eq(nm_scrape_body_set_gzip(a, "zz", 2), 0);
-    ck_assert_int_eq(nm_scrape_body_set_gzip(a, "yy", 2), -1);
-    ck_assert_int_eq(nm_scrape_body_gzip(a, &text, &len), 1);
-    ck_assert_uint_eq(len, 2);
-    ck_assert_int_eq(memcmp(text, "zz", 2), 0);
-    text = nm_scrape_body_data(a, &len);
-    ck_assert_uint_eq(len, 0);
-    ck_assert_str_eq(text, "");
-
-    /* the pool outlives its owner's reference while a body holds it */
-    nm_body_pool_release(pool);
-    nm_scrape_body_release(a);
+    ck_assert_ptr_nonnull(nm_snapbox_snapshot(b));
+    ck_assert_int_eq(nm_snapbox_shared(b), 0);
+    ck_assert_ptr_eq(nm_snapbox_ref(b), b);
+    ck_assert_int_eq(nm_snapbox_shared(b), 1);
+    nm_snapbox_release(b);
+    ck_assert_int_eq(nm_snapbox_shared(b), 0);
+    nm_snapbox_release(b);
+    nm_snapbox_release(NULL);
 }
 END_TEST
 
@@ -578,47 +609,162 @@ START_TEST(test_scraper_failed_collection_keeps_baseline)
 }
 END_TEST
 
+/* The whole body of a stream over f, read max bytes at a time: never more
+ * than max, never an empty read before the end, and (for reads of 4 KiB
+ * or more, where rows fit) no read but the last less than a quarter full:
+ * a stream stops short only before a row that does not fit. */
+static char *stream_all(nm_scrape_frame *f, nm_format fmt, int gzip, size_t max, size_t *len)
+{
+    nm_scrape_stream *st = nm_scrape_stream_new(f, fmt, gzip);
+    nm_strbuf out;
+    char *buf = malloc(max + 1);
+    ssize_t n, prev = -1;
+
+    ck_assert_ptr_nonnull(st);
+    ck_assert_ptr_nonnull(buf);
+    nm_strbuf_init(&out);
+    while ((n = nm_scrape_stream_read(st, buf, max)) > 0) {
+        ck_assert_int_le(n, (ssize_t)max);
+        if (max >= 4096 && prev >= 0)
+            ck_assert_int_ge(prev, (ssize_t)max / 4);
+        prev = n;
+        ck_assert_int_eq(nm_strbuf_append(&out, buf, (size_t)n), 0);
+    }
+    ck_assert_int_eq(n, 0);
+    /* the end stays the end */
+    ck_assert_int_eq(nm_scrape_stream_read(st, buf, max), 0);
+    nm_scrape_stream_free(st);
+    free(buf);
+    return nm_strbuf_steal(&out, len);
+}
+
+/* The text a frame renders in one step: what every stream must match. */
+static char *frame_whole(nm_scrape_frame *f, nm_format fmt, size_t *len)
+{
+    nm_render_cursor cur = NM_RENDER_CURSOR_INIT;
+    nm_strbuf out;
+    nm_expfmt w;
+
+    nm_strbuf_init(&out);
+    nm_expfmt_init(&w, &out, fmt);
+    ck_assert_int_eq(nm_render_step(nm_scrape_frame_plan(f), &w, &cur, SIZE_MAX), 1);
+    return nm_strbuf_steal(&out, len);
+}
+
+static char *gunzip(const char *z, size_t zlen, size_t *len)
+{
+    z_stream zs;
+    nm_strbuf out;
+    char buf[4096];
+    int rc;
+
+    memset(&zs, 0, sizeof zs);
+    ck_assert_int_eq(inflateInit2(&zs, 15 + 16), Z_OK);
+    zs.next_in = (Bytef *)(uintptr_t)z;
+    zs.avail_in = (uInt)zlen;
+    nm_strbuf_init(&out);
+    do {
+        zs.next_out = (Bytef *)buf;
+        zs.avail_out = sizeof buf;
+        rc = inflate(&zs, Z_NO_FLUSH);
+        ck_assert(rc == Z_OK || rc == Z_STREAM_END);
+        ck_assert_int_eq(nm_strbuf_append(&out, buf, sizeof buf - zs.avail_out), 0);
+    } while (rc != Z_STREAM_END);
+    /* one member, nothing after it */
+    ck_assert_uint_eq(zs.avail_in, 0);
+    inflateEnd(&zs);
+    return nm_strbuf_steal(&out, len);
+}
+
+/* A stream is the frame's text byte for byte whatever the size of its
+ * reads (down to one byte, which splits every line and every multi-byte
+ * step), in both formats, plain or gzip-encoded. */
+START_TEST(test_stream_matches_whole)
+{
+    static const size_t sizes[] = {1, 7, 100, 4096, 16384, 1 << 20};
+    static const nm_format fmts[] = {NM_FORMAT_TEXT, NM_FORMAT_OPENMETRICS};
+    nm_scraper *s = fixture_scraper(0);
+    nm_scrape_request req;
+    nm_scrape_frame *f;
+    size_t i, k, wlen, len, zlen;
+    char *whole, *got, *z;
+
+    memset(&req, 0, sizeof req);
+    /* the second collection has speeds: every kind of section is there */
+    ck_assert_int_eq(nm_scraper_acquire(s, &req, &f), 0);
+    nm_scrape_frame_release(f);
+    ck_assert_int_eq(nm_scraper_acquire(s, &req, &f), 0);
+    for (k = 0; k < 2; k++) {
+        whole = frame_whole(f, fmts[k], &wlen);
+        ck_assert_uint_gt(wlen, 1000);
+        ck_assert_ptr_nonnull(strstr(whole, "netmetrics_receive_bytes_per_second{device=\"eth0\"}"));
+        for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            got = stream_all(f, fmts[k], 0, sizes[i], &len);
+            ck_assert_uint_eq(len, wlen);
+            ck_assert_int_eq(memcmp(got, whole, wlen), 0);
+            free(got);
+            z = stream_all(f, fmts[k], 1, sizes[i], &zlen);
+            ck_assert_uint_lt(zlen, wlen / 4); /* it did compress */
+            got = gunzip(z, zlen, &len);
+            ck_assert_uint_eq(len, wlen);
+            ck_assert_int_eq(memcmp(got, whole, wlen), 0);
+            free(got);
+            free(z);
+        }
+        free(whole);
+    }
+    nm_scrape_frame_release(f);
+    nm_scraper_free(s);
+}
+END_TEST
+
 /* nm_scraper_acquire: each request that arrives after the last collection
- * ended gets a collection of its own (never an older body), the text is
- * the one nm_scraper_scrape renders, and a released body's buffer is the
- * next one's (no fresh pages per scrape). A body outlives the scraper. */
-START_TEST(test_scraper_acquire_bodies)
+ * ended gets a collection of its own (never an older frame); a frame keeps
+ * its snapshot while the scraper goes on collecting (the scraper takes
+ * another box instead of refilling one a frame shows), and outlives the
+ * scraper. */
+START_TEST(test_scraper_acquire_frames)
 {
     nm_scraper *s = fixture_scraper(0);
     nm_scrape_request req;
-    nm_scrape_body *a, *b;
-    const char *ta, *tb;
+    nm_scrape_frame *a, *b, *c;
+    char *ta, *ta2, *tb;
+    size_t la, la2, lb;
     char *plain;
-    size_t la, lb;
+    int i;
 
     memset(&req, 0, sizeof req);
     req.fmt = NM_FORMAT_TEXT;
     ck_assert_int_eq(nm_scraper_acquire(s, &req, &a), 0);
     ck_assert_ptr_nonnull(a);
+    ta = frame_whole(a, NM_FORMAT_TEXT, &la);
     ck_assert_int_eq(nm_scraper_acquire(s, &req, &b), 0);
     ck_assert_ptr_nonnull(b);
     ck_assert_ptr_ne(a, b); /* sequential: two collections */
-    ta = nm_scrape_body_data(a, &la);
-    tb = nm_scrape_body_data(b, &lb);
+    /* many more collections while a and b are held: their text is as it was */
+    for (i = 0; i < 5; i++) {
+        ck_assert_int_eq(nm_scraper_acquire(s, &req, &c), 0);
+        nm_scrape_frame_release(c);
+    }
+    ta2 = frame_whole(a, NM_FORMAT_TEXT, &la2);
+    ck_assert_uint_eq(la, la2);
+    ck_assert_int_eq(memcmp(ta, ta2, la), 0);
     ck_assert_ptr_nonnull(strstr(ta, "netmetrics_receive_bytes_total{device=\"eth0\"}"));
-    ck_assert_ptr_nonnull(strstr(tb, "netmetrics_receive_bytes_total{device=\"eth0\"}"));
-    ck_assert_uint_gt(la, 1000);
-
-    /* a's buffer goes back to the pool and carries the next body */
-    nm_scrape_body_release(a);
-    ck_assert_int_eq(nm_scraper_acquire(s, &req, &a), 0);
-    ck_assert_ptr_eq(nm_scrape_body_data(a, &la), ta);
-    nm_scrape_body_release(a);
+    free(ta2);
+    nm_scrape_frame_release(a);
 
     plain = scrape(s);
     ck_assert_ptr_nonnull(strstr(plain, "# TYPE netmetrics_receive_bytes_total counter"));
     free(plain);
 
-    /* b still readable after the scraper is gone */
+    /* b still renders after the scraper is gone */
     nm_scraper_free(s);
-    tb = nm_scrape_body_data(b, &lb);
+    tb = frame_whole(b, NM_FORMAT_OPENMETRICS, &lb);
     ck_assert_ptr_nonnull(strstr(tb, "netmetrics_build_info"));
-    nm_scrape_body_release(b);
+    ck_assert_ptr_nonnull(strstr(tb, "# EOF\n"));
+    free(tb);
+    free(ta);
+    nm_scrape_frame_release(b);
 }
 END_TEST
 
@@ -640,12 +786,14 @@ static Suite *speeds_suite(void)
     tcase_add_test(tc, test_render_rates_absent);
     tcase_add_test(tc, test_render_rates_fractional_openmetrics);
     tcase_add_test(tc, test_render_rates_reset);
+    tcase_add_test(tc, test_rate_base_matches_snapshot);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("scraper");
     tcase_add_test(tc, test_scraper_first_then_rates);
-    tcase_add_test(tc, test_scraper_acquire_bodies);
-    tcase_add_test(tc, test_scrape_body_pool);
+    tcase_add_test(tc, test_scraper_acquire_frames);
+    tcase_add_test(tc, test_stream_matches_whole);
+    tcase_add_test(tc, test_snapbox_refs);
     tcase_add_test(tc, test_scraper_reuses_speeds_within_min_interval);
     tcase_add_test(tc, test_scraper_failed_collection_keeps_baseline);
     suite_add_tcase(s, tc);
