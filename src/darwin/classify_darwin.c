@@ -143,7 +143,8 @@ int32_t nm_dw_ift_to_arphrd(int ift)
     }
 }
 
-void nm_dw_apply_type(struct netmetrics_interface *iface, netmetrics_interface_type type)
+int nm_dw_apply_type(struct netmetrics_interface *iface, netmetrics_interface_type type,
+                     nm_strstore *strings)
 {
     size_t n;
 
@@ -153,24 +154,25 @@ void nm_dw_apply_type(struct netmetrics_interface *iface, netmetrics_interface_t
         break;
     case NETMETRICS_IFTYPE_WIFI:
         iface->wireless_marker = 1;
-        memcpy(iface->devtype, "wlan", 5);
+        iface->devtype = "wlan";
         iface->has_device = 1;
         break;
     case NETMETRICS_IFTYPE_CELLULAR:
-        memcpy(iface->devtype, "wwan", 5);
+        iface->devtype = "wwan";
         iface->has_device = 1;
         break;
     case NETMETRICS_IFTYPE_VIRTUAL:
         /* the name without its unit number is the kind: "utun", "bridge" */
-        for (n = 0; n + 1 < sizeof iface->kind && iface->name[n] &&
-                    !(iface->name[n] >= '0' && iface->name[n] <= '9');
-             n++)
-            iface->kind[n] = iface->name[n];
-        if (n == 0)
-            memcpy(iface->kind, "virtual", 8);
-        else
-            iface->kind[n] = '\0';
+        n = 0;
+        while (n + 1 < NM_KIND_SIZE && iface->name[n] &&
+               !(iface->name[n] >= '0' && iface->name[n] <= '9'))
+            n++;
+        iface->kind = n == 0 ? "virtual" : nm_strstore_add(strings, iface->name, n);
         iface->has_device = 0;
+        if (!iface->kind) {
+            iface->kind = "";
+            return -1;
+        }
         break;
     case NETMETRICS_IFTYPE_ETHERNET:
         iface->link_type = 1; /* ARPHRD_ETHER */
@@ -181,4 +183,5 @@ void nm_dw_apply_type(struct netmetrics_interface *iface, netmetrics_interface_t
             iface->link_type = -1; /* an Ethernet framing alone must not say Ethernet */
         break;
     }
+    return 0;
 }

@@ -41,8 +41,11 @@ int nm_dw_virtual_name(const char *name);
  * iface yields `type`: Wi-Fi sets the wireless marker, cellular the "wwan"
  * device type, virtual a link kind (the name's letters: "utun", "bridge")
  * and no backing device, Ethernet ARPHRD_ETHER. iface->name and
- * iface->link_type must be set first. */
-void nm_dw_apply_type(struct netmetrics_interface *iface, netmetrics_interface_type type);
+ * iface->link_type must be set first. The kind is copied into `strings`,
+ * the store of iface's snapshot. 0, or -1 when the store cannot grow (the
+ * kind is then ""). */
+int nm_dw_apply_type(struct netmetrics_interface *iface, netmetrics_interface_type type,
+                     nm_strstore *strings);
 
 /* IFT_* -> Linux ARPHRD_* for netmetrics_interface_link_type(), -1 when
  * there is no counterpart. */

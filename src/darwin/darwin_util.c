@@ -64,8 +64,8 @@ void nm_dw_classifier_free(nm_dw_classifier *c)
     free(c);
 }
 
-void nm_dw_classify_iface(nm_dw_classifier *c, struct netmetrics_interface *iface,
-                          uint32_t bsd_flags, int ift)
+int nm_dw_classify_iface(nm_dw_classifier *c, struct netmetrics_interface *iface,
+                         uint32_t bsd_flags, int ift, nm_strstore *strings)
 {
     nm_dw_class_input in;
 
@@ -78,7 +78,7 @@ void nm_dw_classify_iface(nm_dw_classifier *c, struct netmetrics_interface *ifac
     in.sc_type = NULL;
     if (c && c->sc && !nm_dw_functional_decides(in.functional_type))
         in.sc_type = nm_dw_sctypes_lookup(c->sc, iface->name);
-    nm_dw_apply_type(iface, nm_dw_classify(&in));
+    return nm_dw_apply_type(iface, nm_dw_classify(&in), strings);
 }
 
 static int cmp_ifa(const void *a, const void *b)

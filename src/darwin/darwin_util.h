@@ -26,9 +26,10 @@ void nm_dw_classifier_free(nm_dw_classifier *c);
 /* Classifies iface (name, flags, link_type set) from the kernel's functional
  * type, SystemConfiguration's interface type, its IFT_* type and its name
  * (classify_darwin.h), and records the result so the portable rules agree
- * (nm_dw_apply_type). ift is -1 when unknown. */
-void nm_dw_classify_iface(nm_dw_classifier *c, struct netmetrics_interface *iface,
-                          uint32_t bsd_flags, int ift);
+ * (nm_dw_apply_type, with iface's snapshot's string store). ift is -1 when
+ * unknown. 0, or -1 when out of memory. */
+int nm_dw_classify_iface(nm_dw_classifier *c, struct netmetrics_interface *iface,
+                         uint32_t bsd_flags, int ift, nm_strstore *strings);
 
 /* Per-interface facts from one getifaddrs() call, by name. */
 typedef struct nm_dw_ifa {

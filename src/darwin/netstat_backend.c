@@ -175,7 +175,9 @@ static netmetrics_status add_row(const nm_netstat_row *row, void *arg)
         }
     }
     iface->link_type = ifa ? nm_dw_ift_to_arphrd(ifa->ift) : -1;
-    nm_dw_classify_iface(c->s->cls, iface, bsd_flags, ifa ? ifa->ift : -1);
+    if (nm_dw_classify_iface(c->s->cls, iface, bsd_flags, ifa ? ifa->ift : -1,
+                             &c->snap->strings) < 0)
+        return nm_error_set(c->err, NETMETRICS_ERR_NO_MEMORY, ENOMEM, "out of memory");
     return NETMETRICS_OK;
 }
 

@@ -118,7 +118,9 @@ static netmetrics_status add_link(const nm_dw_iflink *l, void *arg)
     else
         iface->stats_valid &= ~((1u << NETMETRICS_STAT_RX_BYTES) |
                                 (1u << NETMETRICS_STAT_TX_BYTES));
-    nm_dw_classify_iface(c->s->cls, iface, l->bsd_flags, l->data.type);
+    if (nm_dw_classify_iface(c->s->cls, iface, l->bsd_flags, l->data.type,
+                             &c->snap->strings) < 0)
+        return nm_error_set(c->err, NETMETRICS_ERR_NO_MEMORY, ENOMEM, "out of memory");
     return NETMETRICS_OK;
 }
 

@@ -12,6 +12,7 @@
 #import <CoreWLAN/CoreWLAN.h>
 #import <Foundation/Foundation.h>
 
+#include "nmerror.h"
 #include "snapshot.h"
 #include "wifi_corewlan.h"
 #include "wifi_reading.h"
@@ -29,10 +30,11 @@ static struct netmetrics_interface *find_iface(netmetrics_snapshot *snap, const 
     return NULL;
 }
 
-/* One CWInterface into its snapshot entry. */
-static void read_interface(CWInterface *cw, netmetrics_snapshot *snap)
+/* One CWInterface into its snapshot entry; -1 when out of memory. */
+static int read_interface(CWInterface *cw, netmetrics_snapshot *snap)
 {
     nm_dw_wifi_reading r;
+    netmetrics_wireless w, *dst;
     struct netmetrics_interface *it;
     NSString *name = [cw interfaceName];
     CWChannel *ch;
@@ -40,10 +42,10 @@ static void read_interface(CWInterface *cw, netmetrics_snapshot *snap)
     NSString *bssid;
 
     if (!name || ![name UTF8String])
-        return;
+        return 0;
     it = find_iface(snap, [name UTF8String]);
     if (!it)
-        return;
+        return 0;
     memset(&r, 0, sizeof r);
     r.rssi_dbm = (long)[cw rssiValue];
     r.noise_dbm = (long)[cw noiseMeasurement];
@@ -63,20 +65,36 @@ static void read_interface(CWInterface *cw, netmetrics_snapshot *snap)
     bssid = [cw bssid];
     if (bssid)
         r.bssid = [bssid UTF8String];
-    nm_dw_wifi_fill(&r, &it->wireless);
+    /* the statistics live in the snapshot's store, made only when there
+     * are some (nm_dw_wifi_fill leaves w cleared otherwise) */
+    if (!nm_dw_wifi_fill(&r, &w)) {
+        if (it->wireless)
+            memset(it->wireless, 0, sizeof *it->wireless);
+        return 0;
+    }
+    dst = nm_snapshot_wireless(snap, it);
+    if (!dst)
+        return -1;
+    *dst = w;
+    return 0;
 }
 
 netmetrics_status nm_dw_wifi_collect(netmetrics_snapshot *snap, netmetrics_error *err)
 {
-    (void)err;
+    int oom = 0;
+
     @autoreleasepool {
         CWWiFiClient *client = [CWWiFiClient sharedWiFiClient];
         NSArray *ifaces = client ? [client interfaces] : nil;
         CWInterface *cw;
 
-        for (cw in ifaces)
-            read_interface(cw, snap);
+        for (cw in ifaces) {
+            if (read_interface(cw, snap) < 0)
+                oom = 1;
+        }
     }
+    if (oom)
+        return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "CoreWLAN: out of memory");
     return NETMETRICS_OK;
 }
 

@@ -99,18 +99,22 @@ const char *netmetrics_interface_alias(const netmetrics_interface *iface)
 
 const char *netmetrics_interface_driver(const netmetrics_interface *iface)
 {
-    return iface->driver;
+    /* NULL only in a record zeroed by hand rather than made by the builder */
+    return iface->driver ? iface->driver : "";
 }
 
 netmetrics_status netmetrics_interface_wireless(const netmetrics_interface *iface,
                                                 netmetrics_wireless *out)
 {
+    const netmetrics_wireless *w = iface->wireless;
+    int have = w && w->valid;
+
     if (!out)
-        return iface->wireless.valid ? NETMETRICS_OK : NETMETRICS_ERR_NOT_AVAILABLE;
-    if (!iface->wireless.valid) {
+        return have ? NETMETRICS_OK : NETMETRICS_ERR_NOT_AVAILABLE;
+    if (!have) {
         memset(out, 0, sizeof *out);
         return NETMETRICS_ERR_NOT_AVAILABLE;
     }
-    *out = iface->wireless;
+    *out = *w;
     return NETMETRICS_OK;
 }

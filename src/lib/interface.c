@@ -43,7 +43,8 @@ int netmetrics_interface_link_type(const netmetrics_interface *iface)
 
 const char *netmetrics_interface_kind(const netmetrics_interface *iface)
 {
-    return iface->kind;
+    /* NULL only in a record zeroed by hand rather than made by the builder */
+    return iface->kind ? iface->kind : "";
 }
 
 size_t netmetrics_interface_hwaddr(const netmetrics_interface *iface, unsigned char *buf,

@@ -4,6 +4,7 @@
  * linear scan by name; nothing here is quadratic in the interface count. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,41 +28,62 @@ uint64_t nm_monotonic_ns(void)
 #define NM_STRBLOCK_FIRST 1024u
 #define NM_STRBLOCK_LAST (64u * 1024u)
 
-const char *nm_strstore_add(nm_strstore *st, const char *s, size_t n)
+/* n bytes at an offset that is a multiple of align (a power of two no
+ * larger than malloc's alignment, which every block starts at), or NULL. */
+static void *strstore_reserve(nm_strstore *st, size_t n, size_t align)
 {
     nm_strblock *b;
+    size_t at, size;
+
+    if (n >= SIZE_MAX / 2)
+        return NULL;
+    /* Skip blocks without room (kept ones after a clear may be small). */
+    while (st->cur < st->count) {
+        b = &st->blocks[st->cur];
+        at = (st->used + align - 1) & ~(align - 1);
+        if (at <= b->size && b->size - at >= n) {
+            st->used = at + n;
+            return b->text + at;
+        }
+        st->cur++;
+        st->used = 0;
+    }
+    size = st->count >= 6 ? NM_STRBLOCK_LAST : NM_STRBLOCK_FIRST << st->count;
+    if (size < n)
+        size = n;
+    if (nm_grow((void **)&st->blocks, &st->cap, st->count + 1, sizeof *st->blocks) < 0)
+        return NULL;
+    b = &st->blocks[st->count];
+    b->text = malloc(size);
+    if (!b->text)
+        return NULL;
+    b->size = size;
+    st->cur = st->count++;
+    st->used = n;
+    return b->text;
+}
+
+const char *nm_strstore_add(nm_strstore *st, const char *s, size_t n)
+{
     char *out;
 
     if (n == 0)
         return "";
     if (n >= SIZE_MAX / 2)
         return NULL;
-    /* Skip blocks without room (kept ones after a clear may be small). */
-    while (st->cur < st->count && st->blocks[st->cur].size - st->used < n + 1) {
-        st->cur++;
-        st->used = 0;
-    }
-    if (st->cur == st->count) {
-        size_t size = st->count >= 6 ? NM_STRBLOCK_LAST : NM_STRBLOCK_FIRST << st->count;
-
-        if (size < n + 1)
-            size = n + 1;
-        if (nm_grow((void **)&st->blocks, &st->cap, st->count + 1, sizeof *st->blocks) < 0)
-            return NULL;
-        b = &st->blocks[st->count];
-        b->text = malloc(size);
-        if (!b->text)
-            return NULL;
-        b->size = size;
-        st->count++;
-        st->used = 0;
-    }
-    b = &st->blocks[st->cur];
-    out = b->text + st->used;
+    out = strstore_reserve(st, n + 1, 1);
+    if (!out)
+        return NULL;
     memcpy(out, s, n);
     out[n] = '\0';
-    st->used += n + 1;
     return out;
+}
+
+void *nm_strstore_alloc(nm_strstore *st, size_t size, size_t align)
+{
+    if (align == 0 || (align & (align - 1)) != 0 || align > _Alignof(max_align_t))
+        return NULL;
+    return strstore_reserve(st, size ? size : 1, align);
 }
 
 void nm_strstore_clear(nm_strstore *st)
@@ -87,6 +109,17 @@ size_t nm_strstore_capacity(const nm_strstore *st)
     for (i = 0; i < st->count; i++)
         total += st->blocks[i].size;
     return total;
+}
+
+int nm_strstore_owns(const nm_strstore *st, const void *p)
+{
+    const char *c = p;
+    size_t i;
+
+    for (i = 0; i < st->count; i++)
+        if (c >= st->blocks[i].text && c < st->blocks[i].text + st->blocks[i].size)
+            return 1;
+    return 0;
 }
 
 netmetrics_snapshot *netmetrics_snapshot_new(void)
@@ -136,10 +169,28 @@ struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap
     i->carrier = -1;
     i->link_type = -1;
     i->has_device = -1;
+    i->kind = "";
     i->ifalias = "";
     i->parent_dev = "";
     i->parent_bus = "";
+    i->devtype = "";
+    i->driver = "";
     return i;
+}
+
+netmetrics_wireless *nm_snapshot_wireless(netmetrics_snapshot *snap,
+                                          struct netmetrics_interface *iface)
+{
+    netmetrics_wireless *w = iface->wireless;
+
+    if (w)
+        return w;
+    w = nm_strstore_alloc(&snap->strings, sizeof *w, _Alignof(netmetrics_wireless));
+    if (!w)
+        return NULL;
+    memset(w, 0, sizeof *w);
+    iface->wireless = w;
+    return w;
 }
 
 void nm_snapshot_drop_last(netmetrics_snapshot *snap)
@@ -222,7 +273,8 @@ int nm_snapshot_finish(netmetrics_snapshot *snap)
     if (snap->count > 1) {
         /* A dump never repeats an ifindex, but a backend stitched from
          * several sources might: keep one entry per ifindex. The dropped
-         * one's strings stay in the store, unused, until the reset. */
+         * one's strings and wireless statistics stay in the store, unused,
+         * until the reset. */
         if (!sorted_by(snap->ifaces, snap->count, sizeof *snap->ifaces, cmp_iface))
             qsort(snap->ifaces, snap->count, sizeof *snap->ifaces, cmp_iface);
         for (i = 1, w = 0; i < snap->count; i++) {
@@ -270,7 +322,8 @@ size_t nm_snapshot_retain(netmetrics_snapshot *snap,
     size_t i, w = 0;
 
     /* Structs move, the address array and the string store do not: each
-     * interface's addrs slice and strings stay valid wherever it lands. */
+     * interface's addrs slice, strings and wireless statistics stay valid
+     * wherever it lands. */
     for (i = 0; i < snap->count; i++) {
         if (!keep(&snap->ifaces[i], arg))
             continue;

@@ -14,6 +14,9 @@
 /* Linux names are < 16 bytes (IFNAMSIZ); macOS the same. One spare byte
  * more is not needed: longer names are rejected by the parsers. */
 #define NM_IFNAME_SIZE 16
+/* Link kind, uevent DEVTYPE and driver: at most NM_KIND_SIZE - 1 bytes of
+ * text (the rtnetlink parser refuses a longer kind, the sysfs reader cuts a
+ * longer DEVTYPE or DRIVER). */
 #define NM_KIND_SIZE 32
 #define NM_HWADDR_MAX 32
 /* Longest text kept of the strings in a snapshot's string store (the
@@ -23,11 +26,12 @@
 #define NM_PARENT_MAX 63
 #define NM_PARENT_BUS_MAX 31
 
-/* Text that interfaces rarely have (an alias, a parent device), kept out of
- * the interface records: appended to blocks that never move, so a pointer
- * into the store stays valid until nm_strstore_clear. Clearing keeps the
- * blocks for the next fill, so a store that is reused allocates nothing
- * once warm. Zero-initialised is empty. */
+/* What is variable-length or rare in an interface (its text, its wireless
+ * statistics), kept out of the interface records: appended to blocks that
+ * never move, so a pointer into the store stays valid until
+ * nm_strstore_clear, wherever the record that holds it is moved. Clearing
+ * keeps the blocks for the next fill, so a store that is reused allocates
+ * nothing once warm. Zero-initialised is empty. */
 typedef struct nm_strblock {
     char *text;
     size_t size;
@@ -42,18 +46,27 @@ typedef struct nm_strstore {
 /* Copies the n bytes at s (which need no NUL) as a NUL-terminated string
  * and returns the copy; a static "" when n is 0; NULL when out of memory. */
 const char *nm_strstore_add(nm_strstore *st, const char *s, size_t n);
+/* size bytes (not zeroed) aligned to align, a power of two no larger than
+ * malloc's alignment; NULL when out of memory or align is not that. */
+void *nm_strstore_alloc(nm_strstore *st, size_t size, size_t align);
 /* Forgets every string (pointers into the store go stale), keeps the blocks. */
 void nm_strstore_clear(nm_strstore *st);
 void nm_strstore_free(nm_strstore *st);
 /* Bytes of the blocks held (for tests and diagnostics). */
 size_t nm_strstore_capacity(const nm_strstore *st);
+/* 1 when p points into one of the store's blocks (for tests: a string that
+ * must live in this store and not in another's). */
+int nm_strstore_owns(const nm_strstore *st, const void *p);
 
-/* Ordered to leave no hole (520 bytes on LP64, 4 of them tail padding;
- * 864 when the alias and parent device were inline arrays). The string pointers are never NULL
- * for a record made by nm_snapshot_add_interface or a parser ("" when
- * absent); they point into the owning snapshot's string store, or at
- * static text. Copying a record into another snapshot must copy them into
- * that snapshot's store. */
+/* Ordered to leave no hole (376 bytes on LP64, 4 of them tail padding;
+ * 864 with every string and the wireless statistics inline, 520 with
+ * kind, devtype, driver and the wireless statistics inline). The string
+ * pointers are never NULL for a record made by nm_snapshot_add_interface
+ * or a parser ("" when absent). They, and wireless, point into the owning
+ * snapshot's string store, or (strings only) at static text. Records may
+ * be moved and copied within their snapshot (finish, retain); copying one
+ * into another snapshot must copy what they point to into that
+ * snapshot's store. */
 struct netmetrics_interface {
     int32_t ifindex;
     char name[NM_IFNAME_SIZE];
@@ -68,7 +81,7 @@ struct netmetrics_interface {
     uint8_t counters_32bit;
     uint8_t hwaddr_len;
     uint8_t hwaddr[NM_HWADDR_MAX];
-    char kind[NM_KIND_SIZE];
+    const char *kind;       /* IFLA_INFO_KIND ("veth", "bridge", ...), "" when none */
     uint64_t stats[NETMETRICS_STAT_COUNT];
     /* Set by nm_snapshot_finish: this interface's slice of addrs. */
     const netmetrics_address *addrs;
@@ -83,13 +96,15 @@ struct netmetrics_interface {
     const char *ifalias;      /* IFLA_IFALIAS, "" when none */
     const char *parent_dev;   /* IFLA_PARENT_DEV_NAME: the backing device, "" when none */
     const char *parent_bus;   /* IFLA_PARENT_DEV_BUS_NAME ("pci", "usb", ...), "" when none */
-    netmetrics_wireless wireless; /* valid == 0: no wireless statistics */
+    const char *devtype;      /* uevent DEVTYPE ("wlan", "wwan", ...), "" when none */
+    const char *driver;       /* the backing device's driver, "" when none */
+    /* NULL, or valid == 0: no wireless statistics. Only Wi-Fi interfaces
+     * have them, so they live in the string store (nm_snapshot_wireless). */
+    netmetrics_wireless *wireless;
     int8_t has_device;        /* backing device: 1, 0 (virtual), -1 unknown */
     uint8_t wireless_marker;  /* sysfs wireless/ or phy80211 present */
     uint8_t duplex;           /* netmetrics_duplex */
     uint8_t iftype;           /* netmetrics_interface_type, set by nm_snapshot_finish */
-    char devtype[NM_KIND_SIZE]; /* uevent DEVTYPE ("wlan", "wwan", ...), "" when none */
-    char driver[NM_KIND_SIZE];  /* the backing device's driver, "" when none */
 };
 
 /* Bits of netmetrics_interface.link_valid. */
@@ -109,7 +124,7 @@ struct netmetrics_snapshot {
     nm_addr_entry *entries;       /* as appended */
     netmetrics_address *addrs;    /* sorted, per interface, after finish */
     size_t addr_count, addr_cap;
-    nm_strstore strings;          /* the interfaces' ifalias, parent_dev, parent_bus */
+    nm_strstore strings;          /* the interfaces' strings and wireless statistics */
     const char *backend;          /* static string */
     uint64_t time_ns;
     netmetrics_status part_status[NETMETRICS_PART_COUNT];
@@ -124,9 +139,16 @@ struct netmetrics_snapshot {
 void nm_snapshot_reset(netmetrics_snapshot *snap);
 
 /* A new zeroed interface at the end (carrier -1, link_type -1, the string
- * pointers ""), or NULL when out of memory. The pointer is valid until the
- * next add. */
+ * pointers "", no wireless statistics), or NULL when out of memory. The
+ * pointer is valid until the next add. */
 struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap);
+
+/* The wireless statistics of iface, an interface of snap, to fill in: the
+ * ones it has, else new zeroed ones in snap's string store, which iface
+ * points to from then on (they follow it through finish and retain).
+ * NULL when out of memory (iface unchanged). */
+netmetrics_wireless *nm_snapshot_wireless(netmetrics_snapshot *snap,
+                                          struct netmetrics_interface *iface);
 
 /* Drops the interface most recently added (a parser that fails half way). */
 void nm_snapshot_drop_last(netmetrics_snapshot *snap);

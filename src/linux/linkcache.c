@@ -26,7 +26,8 @@
 
 /* One link's metadata: what nm_rtnl_parse_link fills, without counters
  * (they come from the stats dump): 136 bytes a link on 64-bit, where a
- * netmetrics_interface takes 520. The rarely set text lives in one
+ * netmetrics_interface takes 376. The kind is kept inline (most virtual
+ * links have one, and it is short); the rarely set text lives in one
  * allocation of the link's own. A field the parser learns to fill must be
  * carried here too; check_rtnl_stats's round trip fails until it is. */
 typedef struct lc_link {
@@ -167,6 +168,8 @@ static int set_text(lc_link *l, const struct netmetrics_interface *m)
  * l unchanged. */
 static int set_meta(lc_link *l, const struct netmetrics_interface *m)
 {
+    size_t kn;
+
     if (set_text(l, m) < 0)
         return -1;
     l->ifindex = m->ifindex;
@@ -183,15 +186,19 @@ static int set_meta(lc_link *l, const struct netmetrics_interface *m)
     l->has_device = m->has_device;
     memcpy(l->name, m->name, sizeof l->name);
     memcpy(l->hwaddr, m->hwaddr, sizeof l->hwaddr);
-    memcpy(l->kind, m->kind, sizeof l->kind);
+    /* the parser refuses longer kinds; NULL as "" like the other text */
+    kn = m->kind ? strnlen(m->kind, sizeof l->kind - 1) : 0;
+    memcpy(l->kind, m->kind ? m->kind : "", kn);
+    l->kind[kn] = '\0';
     l->live = 1;
     return 0;
 }
 
 /* The reverse, into an interface nm_snapshot_add_interface just zeroed,
- * the text copied into that snapshot's store: the snapshot must not point
- * into the cache, which frees a link's text when the link changes while
- * the snapshot may still be read. -1 when the store cannot grow. */
+ * the text (the kind too) copied into that snapshot's store: the snapshot
+ * must not point into the cache, which frees or rewrites a link's text
+ * when the link changes while the snapshot may still be read. -1 when the
+ * store cannot grow. */
 static int get_meta(const lc_link *l, struct netmetrics_interface *it, nm_strstore *strings)
 {
     it->ifindex = l->ifindex;
@@ -208,7 +215,9 @@ static int get_meta(const lc_link *l, struct netmetrics_interface *it, nm_strsto
     it->has_device = l->has_device;
     memcpy(it->name, l->name, sizeof it->name);
     memcpy(it->hwaddr, l->hwaddr, sizeof it->hwaddr);
-    memcpy(it->kind, l->kind, sizeof it->kind);
+    it->kind = nm_strstore_add(strings, l->kind, strlen(l->kind));
+    if (!it->kind)
+        return -1;
     if (l->text) {
         it->ifalias = nm_strstore_add(strings, lc_alias(l), l->dev_at - 1u);
         it->parent_dev = nm_strstore_add(strings, lc_parent_dev(l),

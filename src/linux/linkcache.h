@@ -87,7 +87,7 @@ int nm_linkcache_load_addrs(nm_linkcache *lc, const netmetrics_snapshot *snap, s
 
 /* Appends the cached links to snap in ifindex order, without counters, and
  * starts a merge: nm_linkcache_merge_stats then fills their counters. Their
- * text (alias, parent device) is copied into snap's string store: the
+ * text (kind, alias, parent device) is copied into snap's string store: the
  * snapshot never points into the cache, so it stays readable whatever the
  * cache does next.
  * NETMETRICS_ERR_NO_MEMORY (snap back to its count on entry) or OK.

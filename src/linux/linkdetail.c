@@ -164,7 +164,7 @@ static const nm_ld_entry *cache_find(const nm_linkdetail *ld, int32_t ifindex)
 
 static int is_kind(const struct netmetrics_interface *it, const char *k)
 {
-    return strcmp(it->kind, k) == 0;
+    return it->kind && strcmp(it->kind, k) == 0;
 }
 
 /* The facts that cannot change while the ifindex and name stay. Returns 1
@@ -180,7 +180,7 @@ static int read_static(nm_linkdetail *ld, const struct netmetrics_interface *it,
     e->wireless = 0;
     e->devtype[0] = '\0';
     e->driver[0] = '\0';
-    if (it->kind[0] && !is_kind(it, "wwan")) {
+    if (it->kind && it->kind[0] && !is_kind(it, "wwan")) {
         /* A software link: no device unless netlink named a parent
          * (a macvlan's lower device is not its parent). */
         if (e->has_device < 0)
@@ -240,17 +240,28 @@ static void update_speed(nm_linkdetail *ld, const struct netmetrics_interface *i
     e->speed_cc = it->carrier_changes;
 }
 
-static void apply(const nm_ld_entry *e, struct netmetrics_interface *it)
+/* Into it, the text copied into its snapshot's store (the snapshot never
+ * points into this cache). -1 when the store cannot grow: the text is then
+ * unknown (""), as after a failed read. */
+static int apply(const nm_ld_entry *e, struct netmetrics_interface *it, nm_strstore *strings)
 {
+    int r = 0;
+
     it->has_device = e->has_device;
     it->wireless_marker = e->wireless;
-    memcpy(it->devtype, e->devtype, sizeof it->devtype);
-    memcpy(it->driver, e->driver, sizeof it->driver);
+    it->devtype = nm_strstore_add(strings, e->devtype, strlen(e->devtype));
+    it->driver = nm_strstore_add(strings, e->driver, strlen(e->driver));
+    if (!it->devtype || !it->driver) {
+        it->devtype = it->devtype ? it->devtype : "";
+        it->driver = it->driver ? it->driver : "";
+        r = -1;
+    }
     if (e->have_speed) {
         it->speed_bytes = (uint64_t)e->speed_mbps * 125000u; /* Mb/s to bytes/s */
         it->link_valid |= NM_LINK_HAVE_SPEED;
         it->duplex = e->duplex;
     }
+    return r;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -293,7 +304,8 @@ netmetrics_status nm_linkdetail_fill(nm_linkdetail *ld, netmetrics_snapshot *sna
             keep = read_static(ld, it, &e);
         }
         update_speed(ld, it, &e);
-        apply(&e, it);
+        if (apply(&e, it, &snap->strings) < 0)
+            st = NETMETRICS_ERR_NO_MEMORY;
         if (caching && keep)
             ld->next[used++] = e;
     }

@@ -21,9 +21,11 @@ void nm_linkdetail_free(nm_linkdetail *ld);
 /* Fills has_device, wireless_marker, devtype, driver, speed and duplex of
  * every interface in snap (any order, before nm_snapshot_finish). A value
  * sysfs cannot give (link down: EINVAL; interface gone: ENOENT) stays
- * unknown; nothing here fails a collection. Returns NETMETRICS_OK, or
+ * unknown; nothing here fails a collection. devtype and driver are copied
+ * into snap's string store. Returns NETMETRICS_OK, or
  * NETMETRICS_ERR_NO_MEMORY when the cache cannot grow (the snapshot is
- * then filled without caching). */
+ * then filled without caching) or the store cannot (devtype and driver
+ * are then "" where it failed). */
 netmetrics_status nm_linkdetail_fill(nm_linkdetail *ld, netmetrics_snapshot *snap);
 
 /* sysfs files opened or probed since nm_linkdetail_new (for tests and

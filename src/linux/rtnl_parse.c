@@ -366,22 +366,41 @@ static int optional_string(const unsigned char *d, size_t dlen, size_t max, nm_s
     return 0;
 }
 
-static int parse_linkinfo(const unsigned char *data, size_t dlen, struct netmetrics_interface *out,
-                          netmetrics_error *err)
+/* IFLA_LINKINFO: the kind, copied into the string store. A kind without
+ * a NUL, or of NM_KIND_SIZE bytes or more, fails the link as it always has
+ * (the kernel's kinds are short). NETMETRICS_OK, NETMETRICS_ERR_PARSE or
+ * NETMETRICS_ERR_NO_MEMORY, with err set. */
+static netmetrics_status parse_linkinfo(const unsigned char *data, size_t dlen,
+                                        struct netmetrics_interface *out, nm_strstore *strings,
+                                        netmetrics_error *err)
 {
     nm_rtnl_attr_iter it;
-    const unsigned char *d;
+    const unsigned char *d, *nul;
     unsigned type;
     size_t n;
     int r;
 
     nm_rtnl_attr_start(&it, data, dlen, "IFLA_LINKINFO");
     while ((r = nm_rtnl_attr_next(&it, &type, &d, &n, err)) > 0) {
-        if (type == IFLA_INFO_KIND &&
-            copy_string(d, n, out->kind, sizeof out->kind, "IFLA_INFO_KIND", err) < 0)
-            return -1;
+        const char *kind;
+
+        if (type != IFLA_INFO_KIND)
+            continue;
+        nul = memchr(d, '\0', n);
+        if (!nul)
+            return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
+                                "IFLA_INFO_KIND is not NUL-terminated");
+        n = (size_t)(nul - d);
+        if (n >= NM_KIND_SIZE)
+            return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
+                                "IFLA_INFO_KIND of %zu bytes is too long (at most %d)", n,
+                                NM_KIND_SIZE - 1);
+        kind = nm_strstore_add(strings, (const char *)d, n);
+        if (!kind)
+            return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+        out->kind = kind;
     }
-    return r;
+    return r < 0 ? NETMETRICS_ERR_PARSE : NETMETRICS_OK;
 }
 
 void nm_rtnl_copy_counters(const unsigned char *data, size_t count, size_t width,
@@ -425,9 +444,12 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
     out->carrier = -1;
     out->link_type = -1;
     out->has_device = -1; /* unknown until IFLA_PARENT_DEV_NAME or sysfs says */
+    out->kind = "";
     out->ifalias = "";
     out->parent_dev = "";
     out->parent_bus = "";
+    out->devtype = "";
+    out->driver = "";
     if (!p || len < sizeof ifi)
         return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
                             "RTM_NEWLINK: truncated ifinfomsg (%zu of %zu bytes)", p ? len : 0,
@@ -477,10 +499,13 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
             memcpy(out->hwaddr, d, n);
             out->hwaddr_len = (uint8_t)n;
             break;
-        case IFLA_LINKINFO:
-            if (parse_linkinfo(d, n, out, err) < 0)
-                return NETMETRICS_ERR_PARSE;
+        case IFLA_LINKINFO: {
+            netmetrics_status st = parse_linkinfo(d, n, out, strings, err);
+
+            if (st != NETMETRICS_OK)
+                return st;
             break;
+        }
         case IFLA_TXQLEN:
             if (parse_u32(d, n, "IFLA_TXQLEN", &out->txqlen, err) < 0)
                 return NETMETRICS_ERR_PARSE;

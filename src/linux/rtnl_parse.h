@@ -105,7 +105,7 @@ void nm_rtnl_copy_counters(const unsigned char *data, size_t count, size_t width
 
 /* Parses the payload of one RTM_NEWLINK message (struct ifinfomsg followed
  * by attributes) into *out, which is fully initialised first (carrier -1,
- * link_type from ifi_type, no stats, strings ""). The optional text (alias,
+ * link_type from ifi_type, no stats, strings ""). Its text (kind, alias,
  * parent device and bus) is copied into `strings` (the snapshot's, when out
  * is one of its interfaces), which out then points into. The link cache
  * keeps what this fills (lc_link in linkcache.c): a field added here must

@@ -313,12 +313,31 @@ static void merge(netmetrics_wireless *dst, const netmetrics_wireless *src)
     dst->valid |= add;
 }
 
+/* Merges src into the interface's statistics, which are made in the
+ * snapshot's store only when src adds something (an interface without
+ * wireless values costs nothing). -1 when the store cannot grow. */
+static int merge_into(netmetrics_snapshot *snap, struct netmetrics_interface *it,
+                      const netmetrics_wireless *src)
+{
+    unsigned have = it->wireless ? it->wireless->valid : 0u;
+    netmetrics_wireless *dst;
+
+    if (!(src->valid & ~have))
+        return 0;
+    dst = nm_snapshot_wireless(snap, it);
+    if (!dst)
+        return -1;
+    merge(dst, src);
+    return 0;
+}
+
 static netmetrics_status on_wext_row(const nm_wext_row *row, void *arg)
 {
-    struct netmetrics_interface *it = find_iface(arg, row->name);
+    netmetrics_snapshot *snap = arg;
+    struct netmetrics_interface *it = find_iface(snap, row->name);
 
-    if (it)
-        merge(&it->wireless, &row->w);
+    if (it && merge_into(snap, it, &row->w) < 0)
+        return NETMETRICS_ERR_NO_MEMORY;
     return NETMETRICS_OK;
 }
 
@@ -327,6 +346,7 @@ static netmetrics_status collect_nl80211(nm_wireless *w, netmetrics_snapshot *sn
 {
     netmetrics_status st;
     size_t i;
+    int oom = 0;
 
     w->nfound = 0;
     st = transact(w, w->family, NL80211_CMD_GET_INTERFACE, NLM_F_DUMP, 0, NULL, on_interface,
@@ -343,29 +363,37 @@ static netmetrics_status collect_nl80211(nm_wireless *w, netmetrics_snapshot *sn
         /* Match ifindex and name: with fixture roots the table is not the
          * live kernel's, and a name alone may have been reused. */
         it = find_iface(snap, f->iface.name);
-        if (it && it->ifindex == f->iface.ifindex)
-            merge(&it->wireless, &f->w);
+        if (it && it->ifindex == f->iface.ifindex && merge_into(snap, it, &f->w) < 0)
+            oom = 1;
     }
     if (st != NETMETRICS_OK) {
         /* The answer may be half read: start the next scrape afresh. */
         close_genl(w);
         open_genl(w);
         nm_error_prefix(err, "nl80211");
+        return st;
     }
-    return st;
+    /* the socket is fine: only this snapshot's statistics are missing */
+    if (oom)
+        return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "nl80211: out of memory");
+    return NETMETRICS_OK;
 }
 
 netmetrics_status nm_wireless_collect(nm_wireless *w, netmetrics_snapshot *snap,
                                       netmetrics_error *err)
 {
-    netmetrics_status st = NETMETRICS_OK;
+    netmetrics_status st = NETMETRICS_OK, pst;
     nm_wext_summary sum;
 
     if (w->fd >= 0)
         st = collect_nl80211(w, snap, err);
     /* Absent without CONFIG_CFG80211_WEXT or any wireless device: fine. */
     if (nm_read_file(w->proc_root, "net/wireless", NM_PROC_WIRELESS_MAX, &w->proc, NULL) ==
-        NETMETRICS_OK)
-        nm_procnetwireless_parse(w->proc.data, w->proc.len, on_wext_row, snap, &sum);
+        NETMETRICS_OK) {
+        /* only on_wext_row stops the parse, and only when memory runs out */
+        pst = nm_procnetwireless_parse(w->proc.data, w->proc.len, on_wext_row, snap, &sum);
+        if (pst != NETMETRICS_OK && st == NETMETRICS_OK)
+            st = nm_error_set(err, pst, 0, "/proc/net/wireless: out of memory");
+    }
     return st;
 }

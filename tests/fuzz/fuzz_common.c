@@ -103,6 +103,57 @@ static void check_exposition(const nm_strbuf *b)
     }
 }
 
+/* The exposition rendered as a response streams it, into fixed buffers of
+ * a few sizes (rows that do not fit an empty one spilled through a growable
+ * buffer, as scrape_stream.c does), must be the whole text byte for byte:
+ * whatever the names' escaping makes of a row's size, no row is lost,
+ * doubled or cut. */
+static void check_pieces(const netmetrics_snapshot *snap, const nm_scrape_info *info,
+                         nm_format fmt, const nm_strbuf *whole)
+{
+    static const size_t sizes[] = {1, 97, 4096};
+    char buf[4096];
+    size_t k;
+
+    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        nm_render_cursor cur = NM_RENDER_CURSOR_INIT;
+        nm_render_plan *plan;
+        nm_strbuf got, piece, spill;
+        nm_expfmt w;
+        int rc = 0;
+
+        if (nm_render_plan_new(snap, info, &plan) != 0)
+            nm_fuzz_fail("render plan failed (out of memory?)");
+        nm_strbuf_init(&got);
+        nm_strbuf_init(&spill);
+        nm_expfmt_init(&w, &piece, fmt);
+        while (rc != 1) {
+            nm_strbuf_borrow(&piece, buf, sizes[k]);
+            w.out = &piece;
+            rc = nm_render_fill(plan, &w, &cur);
+            if (rc == NM_RENDER_ROW_TOO_BIG) {
+                nm_strbuf_reset(&spill);
+                w.out = &spill;
+                rc = nm_render_step(plan, &w, &cur, 1);
+                if (rc < 0 || spill.len == 0)
+                    nm_fuzz_fail("a row too big for the buffer rendered nothing");
+                nm_strbuf_append(&got, spill.data, spill.len);
+            } else if (rc < 0) {
+                nm_fuzz_fail("render fill failed");
+            } else {
+                if (rc == 0 && piece.len == 0)
+                    nm_fuzz_fail("render fill made no progress");
+                nm_strbuf_append(&got, piece.data, piece.len);
+            }
+        }
+        if (got.failed || got.len != whole->len || memcmp(got.data, whole->data, got.len) != 0)
+            nm_fuzz_fail("the exposition rendered in pieces differs from the whole");
+        nm_strbuf_free(&got);
+        nm_strbuf_free(&spill);
+        nm_render_plan_free(plan);
+    }
+}
+
 void nm_fuzz_check_snapshot(const netmetrics_snapshot *snap)
 {
     static const nm_format formats[] = {NM_FORMAT_TEXT, NM_FORMAT_OPENMETRICS};
@@ -117,8 +168,8 @@ void nm_fuzz_check_snapshot(const netmetrics_snapshot *snap)
             nm_fuzz_fail("interface name not NUL-terminated");
         if (ifc->name[0] == '\0')
             nm_fuzz_fail("empty interface name");
-        if (memchr(ifc->kind, '\0', sizeof ifc->kind) == NULL)
-            nm_fuzz_fail("link kind not NUL-terminated");
+        if (!ifc->kind || strnlen(ifc->kind, NM_KIND_SIZE) >= NM_KIND_SIZE)
+            nm_fuzz_fail("link kind missing or longer than the parser allows");
         if (ifc->hwaddr_len > NM_HWADDR_MAX)
             nm_fuzz_fail("hardware address length out of range");
         if (i > 0 && snap->ifaces[i - 1].ifindex >= ifc->ifindex)
@@ -134,6 +185,7 @@ void nm_fuzz_check_snapshot(const netmetrics_snapshot *snap)
         if (nm_render_metrics(&out, formats[i], snap, &info) != 0)
             nm_fuzz_fail("render failed (out of memory?)");
         check_exposition(&out);
+        check_pieces(snap, &info, formats[i], &out);
     }
     nm_strbuf_free(&out);
 }

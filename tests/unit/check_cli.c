@@ -277,7 +277,7 @@ static netmetrics_status source(void *ctx, netmetrics_snapshot *snap, netmetrics
     i = nm_snapshot_add_interface(snap);
     i->ifindex = 3;
     snprintf(i->name, sizeof i->name, "v\"e\xff");
-    snprintf(i->kind, sizeof i->kind, "veth");
+    i->kind = "veth";
     i->flags = NETMETRICS_FLAG_UP;
     i->link_type = 1;
     i->stats_valid = NM_STATS_ALL;

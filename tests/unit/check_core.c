@@ -94,6 +94,40 @@ START_TEST(test_strbuf_steal)
 }
 END_TEST
 
+/* A borrowed buffer is written in place, never grown (an append that does
+ * not fit with its NUL fails and leaves the contents), never freed, never
+ * stolen; reset keeps it. */
+START_TEST(test_strbuf_borrow)
+{
+    char mem[8];
+    nm_strbuf b;
+    size_t len;
+
+    memset(mem, 'x', sizeof mem);
+    nm_strbuf_borrow(&b, mem, sizeof mem);
+    ck_assert_str_eq(mem, "");
+    ck_assert_int_eq(nm_strbuf_puts(&b, "abc"), 0);
+    ck_assert_int_eq(nm_strbuf_put_u64(&b, 1234), 0);
+    ck_assert_ptr_eq(b.data, mem);
+    ck_assert_str_eq(mem, "abc1234"); /* 7 bytes and the NUL: full */
+    ck_assert_int_eq(nm_strbuf_putc(&b, 'z'), -1);
+    ck_assert_int_eq(b.failed, 1);
+    ck_assert_uint_eq(b.len, 7);
+    ck_assert_str_eq(mem, "abc1234");
+    ck_assert_ptr_null(nm_strbuf_steal(&b, &len));
+    ck_assert_uint_eq(len, 7);
+    nm_strbuf_borrow(&b, mem, sizeof mem);
+    ck_assert_int_eq(nm_strbuf_reserve(&b, 7), 0);
+    ck_assert_int_eq(nm_strbuf_reserve(&b, 8), -1);
+    nm_strbuf_reset(&b);
+    ck_assert_ptr_eq(b.data, mem);
+    ck_assert_int_eq(nm_strbuf_puts(&b, "ok"), 0);
+    nm_strbuf_free(&b); /* not ours: left alone (ASan/valgrind would see a bad free) */
+    ck_assert_ptr_null(b.data);
+    ck_assert_str_eq(mem, "ok");
+}
+END_TEST
+
 /* -------------------------------------------------------------- errors -- */
 
 START_TEST(test_error_errno_mapping)
@@ -467,6 +501,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, test_strbuf_reset_keeps_capacity);
     tcase_add_test(tc, test_strbuf_overflow_marks_failed);
     tcase_add_test(tc, test_strbuf_steal);
+    tcase_add_test(tc, test_strbuf_borrow);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

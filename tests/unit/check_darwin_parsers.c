@@ -958,7 +958,7 @@ START_TEST(test_classify_roundtrip)
         it->ifindex = 1;
         strcpy(it->name, cases[i].name);
         it->link_type = cases[i].link_type;
-        nm_dw_apply_type(it, cases[i].type);
+        ck_assert_int_eq(nm_dw_apply_type(it, cases[i].type, &snap->strings), 0);
         ck_assert_int_eq(nm_snapshot_finish(snap), 0);
         ck_assert_msg(netmetrics_interface_type_get(netmetrics_snapshot_interface(snap, 0)) ==
                           cases[i].type,
@@ -969,7 +969,7 @@ START_TEST(test_classify_roundtrip)
         struct netmetrics_interface *it = nm_snapshot_add_interface(snap);
 
         strcpy(it->name, "utun3");
-        nm_dw_apply_type(it, NETMETRICS_IFTYPE_VIRTUAL);
+        ck_assert_int_eq(nm_dw_apply_type(it, NETMETRICS_IFTYPE_VIRTUAL, &snap->strings), 0);
         ck_assert_str_eq(it->kind, "utun");
     }
     netmetrics_snapshot_free(snap);

@@ -458,10 +458,16 @@ static struct netmetrics_interface *add(netmetrics_snapshot *s, int idx, const c
     i->flags = flags;
     i->link_type = type;
     i->carrier = 1;
-    snprintf(i->kind, sizeof i->kind, "%s", kind);
+    i->kind = kind; /* static text, as a parser may point at */
     i->link_valid |= NM_LINK_HAVE_CARRIER_CHANGES;
     i->carrier_changes = 2;
     return i;
+}
+
+/* 1 when p points into one of the blocks of snap's string store. */
+static int in_strings(const netmetrics_snapshot *snap, const char *p)
+{
+    return nm_strstore_owns(&snap->strings, p);
 }
 
 static void fill_fixture(netmetrics_snapshot *s)
@@ -544,8 +550,29 @@ START_TEST(test_linkdetail_fixture_and_cache)
     ck_assert_int_eq(nm_snapshot_finish(s), 0);
     ck_assert_int_eq(netmetrics_interface_speed(netmetrics_snapshot_interface(s, 0), &v),
                      NETMETRICS_ERR_NOT_AVAILABLE);
-    netmetrics_snapshot_free(s);
+
+    /* devtype and driver are copies in the snapshot's store, readable once
+     * the cache they were read into is gone (ASan); none where sysfs has
+     * none, or for a software link (not read at all) */
+    fill_fixture(s);
+    ck_assert_int_eq(nm_linkdetail_fill(ld, s), NETMETRICS_OK);
     nm_linkdetail_free(ld);
+    ck_assert_int_eq(nm_snapshot_finish(s), 0);
+    it = netmetrics_snapshot_find(s, "wlan0");
+    ck_assert_str_eq(it->devtype, "wlan");
+    ck_assert_str_eq(netmetrics_interface_driver(it), "iwlwifi");
+    ck_assert(in_strings(s, it->devtype) && in_strings(s, it->driver));
+    it = netmetrics_snapshot_find(s, "wwan0");
+    ck_assert_str_eq(it->devtype, "wwan");
+    ck_assert(in_strings(s, it->devtype));
+    it = netmetrics_snapshot_find(s, "eth0");
+    ck_assert_str_eq(it->devtype, "");
+    ck_assert_str_eq(it->driver, "virtio_net");
+    ck_assert(in_strings(s, it->driver));
+    it = netmetrics_snapshot_find(s, "veth9");
+    ck_assert_str_eq(it->devtype, "");
+    ck_assert_str_eq(it->driver, "");
+    netmetrics_snapshot_free(s);
 }
 END_TEST
 

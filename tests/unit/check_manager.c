@@ -454,9 +454,9 @@ static void build_mixed(netmetrics_snapshot *s, unsigned step)
     i->flags = NETMETRICS_FLAG_UP;
 
     i = put_if(s, 4, "veth0", k * 5000, k * 5000);
-    strcpy(i->kind, "veth");
+    i->kind = "veth";
     i = put_if(s, 5, "br0", k * 7000, k * 7000);
-    strcpy(i->kind, "bridge");
+    i->kind = "bridge";
     i = put_if(s, 6, "ppp0", k * 11, k * 1);
     i->link_type = ARPHRD_PPP_;
     i->flags |= NETMETRICS_FLAG_POINTOPOINT;
@@ -567,9 +567,9 @@ static void build_container(netmetrics_snapshot *s, unsigned step)
     i->flags |= NETMETRICS_FLAG_LOOPBACK;
     i->link_type = ARPHRD_LOOPBACK_;
     i = put_if(s, 4, "veth0", k * 5000, k * 500);
-    strcpy(i->kind, "veth");
+    i->kind = "veth";
     i = put_if(s, 5, "br0", k * 7000, k * 700);
-    strcpy(i->kind, "bridge");
+    i->kind = "bridge";
 }
 
 START_TEST(test_manager_totals_count_virtual_without_physical)
@@ -866,7 +866,7 @@ static void build_synthetic(netmetrics_snapshot *s, unsigned step)
         snprintf(name, sizeof name, "if%u", i);
         it = put_if(s, (int)i + 1, name, k * 1000 * (i + 1), k * 10 * (i + 1));
         if (i % 4 == 3)
-            strcpy(it->kind, "veth");
+            it->kind = "veth";
     }
 }
 

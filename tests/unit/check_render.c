@@ -792,7 +792,7 @@ static void snap_setup(void)
     /* link details (render_link.c): a 10 Gb/s NIC with a device */
     it->link_type = 1;
     it->has_device = 1;
-    strcpy(it->driver, "virtio_net");
+    it->driver = "virtio_net";
     it->speed_bytes = 1250000000u;
     it->duplex = NETMETRICS_DUPLEX_FULL;
     it->txqlen = 1000;
@@ -815,7 +815,7 @@ static void snap_setup(void)
 
     it = add_iface(10, "we\"ird\\", NETMETRICS_FLAG_BROADCAST | NETMETRICS_FLAG_MULTICAST, 1500,
                    NETMETRICS_OPER_DOWN, 0);
-    strcpy(it->kind, "veth");
+    it->kind = "veth";
     set_hwaddr(it, veth_mac, sizeof veth_mac);
     set_stats(it, NM_STATS_ALL, 0);
     it->master_ifindex = 11; /* a port of the bridge */
@@ -824,7 +824,7 @@ static void snap_setup(void)
     it = add_iface(11, "caf\xc3\xa9\xff",
                    NETMETRICS_FLAG_UP | NETMETRICS_FLAG_BROADCAST | NETMETRICS_FLAG_MULTICAST,
                    1500, NETMETRICS_OPER_LOWERLAYERDOWN, 0);
-    strcpy(it->kind, "bridge");
+    it->kind = "bridge";
     set_hwaddr(it, br_mac, sizeof br_mac);
     set_stats(it, NM_STATS_ALL, 5000);
 
@@ -836,18 +836,19 @@ static void snap_setup(void)
     it->link_type = 1;
     it->has_device = 1;
     it->wireless_marker = 1;
-    strcpy(it->driver, "iwlwifi");
-    it->wireless.valid = NETMETRICS_WIRELESS_SIGNAL | NETMETRICS_WIRELESS_NOISE |
-                         NETMETRICS_WIRELESS_QUALITY | NETMETRICS_WIRELESS_BITRATE |
-                         NETMETRICS_WIRELESS_FREQUENCY | NETMETRICS_WIRELESS_SSID |
-                         NETMETRICS_WIRELESS_BSSID;
-    it->wireless.signal_dbm = -56;
-    it->wireless.noise_dbm = -95;
-    it->wireless.link_quality = 54.0 / 70.0;
-    it->wireless.tx_bitrate = 108337500u;
-    it->wireless.frequency_hz = 5180000000u;
-    strcpy(it->wireless.ssid, "lab-net");
-    memcpy(it->wireless.bssid, "\x02\xaa\xbb\xcc\xdd\xee", 6);
+    it->driver = "iwlwifi";
+    ck_assert_ptr_nonnull(nm_snapshot_wireless(snap, it)); /* in the snapshot's store */
+    it->wireless->valid = NETMETRICS_WIRELESS_SIGNAL | NETMETRICS_WIRELESS_NOISE |
+                          NETMETRICS_WIRELESS_QUALITY | NETMETRICS_WIRELESS_BITRATE |
+                          NETMETRICS_WIRELESS_FREQUENCY | NETMETRICS_WIRELESS_SSID |
+                          NETMETRICS_WIRELESS_BSSID;
+    it->wireless->signal_dbm = -56;
+    it->wireless->noise_dbm = -95;
+    it->wireless->link_quality = 54.0 / 70.0;
+    it->wireless->tx_bitrate = 108337500u;
+    it->wireless->frequency_hz = 5180000000u;
+    strcpy(it->wireless->ssid, "lab-net");
+    memcpy(it->wireless->bssid, "\x02\xaa\xbb\xcc\xdd\xee", 6);
 
     add_addr(2, NETMETRICS_FAMILY_INET6, "fe80::5054:ff:fe12:3456", 64, 253);
     add_addr(2, NETMETRICS_FAMILY_INET, "198.18.0.2", 24, 0);

@@ -1931,12 +1931,210 @@ START_TEST(test_snapshot_strings_many_links)
             ck_assert_uint_eq(snap->strings.count, blocks);
         }
     }
-    /* issue 8: an interface record without its inline strings */
-    ck_assert_msg(sizeof(struct netmetrics_interface) <= 520,
+    /* issue 8: an interface record without its inline strings or wireless
+     * statistics (864 bytes with them, 520 with kind, devtype, driver and
+     * wireless still inline) */
+    ck_assert_msg(sizeof(struct netmetrics_interface) <= 376,
                   "struct netmetrics_interface grew to %zu bytes",
                   sizeof(struct netmetrics_interface));
     free(b);
     netmetrics_snapshot_free(snap);
+}
+END_TEST
+
+/* Blocks are malloc'd, so any alignment up to malloc's holds at any
+ * offset; what is handed out never overlaps. */
+START_TEST(test_strstore_alloc_aligned)
+{
+    nm_strstore st;
+    unsigned char *prev = NULL;
+    size_t prev_size = 0, i;
+
+    memset(&st, 0, sizeof st);
+    ck_assert_ptr_null(nm_strstore_alloc(&st, 8, 0));
+    ck_assert_ptr_null(nm_strstore_alloc(&st, 8, 3));
+    ck_assert_ptr_null(nm_strstore_alloc(&st, 8, 2 * _Alignof(max_align_t)));
+    for (i = 0; i < 400; i++) {
+        size_t align = (size_t)1 << (i % 4), size = 1 + (i * 13) % 97;
+        unsigned char *p;
+
+        ck_assert_ptr_nonnull(nm_strstore_add(&st, "odd", 1 + i % 3)); /* shift the offset */
+        p = nm_strstore_alloc(&st, size, align);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_uint_eq((uintptr_t)p % align, 0);
+        ck_assert(in_store(&st, (const char *)p) && in_store(&st, (const char *)p + size - 1));
+        memset(p, (int)(i & 0xff), size);
+        /* the one before is intact: nothing overlaps */
+        if (prev)
+            ck_assert_int_eq(prev[prev_size - 1], (int)((i - 1) & 0xff));
+        prev = p;
+        prev_size = size;
+    }
+    nm_strstore_free(&st);
+}
+END_TEST
+
+/* The kind, now a pointer into the store, keeps the limit it had as an
+ * inline array: NM_KIND_SIZE - 1 bytes taken (copied into the store), one
+ * more refuses the link. */
+START_TEST(test_link_kind_in_store_and_limit)
+{
+    char kind[NM_KIND_SIZE + 1];
+    struct netmetrics_interface it;
+    netmetrics_error err;
+    size_t info, n;
+    nb b;
+
+    for (n = NM_KIND_SIZE - 2; n <= NM_KIND_SIZE; n++) {
+        memset(kind, 'k', n);
+        kind[n] = '\0';
+        nb_init(&b);
+        nb_msg(&b, RTM_NEWLINK, NLM_F_MULTI, TEST_SEQ);
+        nb_ifinfo(&b, 2, ARPHRD_ETHER_VALUE, 0);
+        nb_str(&b, IFLA_IFNAME, "k0");
+        info = nb_nest(&b, IFLA_LINKINFO);
+        nb_str(&b, IFLA_INFO_KIND, kind);
+        nb_nest_end(&b, info);
+        nb_end(&b);
+        if (n < NM_KIND_SIZE) {
+            ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_OK);
+            ck_assert_str_eq(it.kind, kind);
+            ck_assert_str_eq(netmetrics_interface_kind(&it), kind);
+            ck_assert(in_store(&test_strings, it.kind));
+            ck_assert_str_eq(it.devtype, "");
+            ck_assert_str_eq(it.driver, "");
+            ck_assert_ptr_null(it.wireless);
+        } else {
+            ck_assert_int_eq(parse_first_link(&b, &it, &err), NETMETRICS_ERR_PARSE);
+            ck_assert_msg_has(&err, "IFLA_INFO_KIND");
+            ck_assert_msg_has(&err, "too long");
+        }
+    }
+    free_test_strings(); /* this tcase has no teardown */
+}
+END_TEST
+
+/* An interface of the wireless test: kind and driver name its ifindex and
+ * variant; all but multiples of 3 get wireless statistics that do too,
+ * except multiples of 7, whose statistics are made but stay empty (as a
+ * reader that found nothing leaves them). */
+static void add_wl_iface(netmetrics_snapshot *snap, int idx, int variant)
+{
+    struct netmetrics_interface *it = nm_snapshot_add_interface(snap);
+    netmetrics_wireless *w;
+    char text[32];
+
+    ck_assert_ptr_nonnull(it);
+    ck_assert_ptr_null(it->wireless);
+    ck_assert_str_eq(it->kind, "");
+    ck_assert_str_eq(it->devtype, "");
+    ck_assert_str_eq(it->driver, "");
+    it->ifindex = idx;
+    snprintf(it->name, sizeof it->name, "w%d", idx);
+    snprintf(text, sizeof text, "kind%d.%d", idx, variant);
+    it->kind = nm_strstore_add(&snap->strings, text, strlen(text));
+    snprintf(text, sizeof text, "drv%d.%d", idx, variant);
+    it->driver = nm_strstore_add(&snap->strings, text, strlen(text));
+    ck_assert(it->kind && it->driver);
+    if (idx % 3 == 0)
+        return;
+    w = nm_snapshot_wireless(snap, it);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_ptr_eq(it->wireless, w);
+    ck_assert_ptr_eq(nm_snapshot_wireless(snap, it), w); /* the same ones again */
+    ck_assert_uint_eq((uintptr_t)w % _Alignof(netmetrics_wireless), 0);
+    ck_assert_uint_eq(w->valid, 0);
+    if (idx % 7 == 0)
+        return;
+    w->valid = NETMETRICS_WIRELESS_SIGNAL | NETMETRICS_WIRELESS_SSID;
+    w->signal_dbm = -idx - 1000 * variant;
+    snprintf(w->ssid, sizeof w->ssid, "net%d.%d", idx, variant);
+}
+
+/* Every value of it belongs to one add_wl_iface call: the duplicate's
+ * variant is read from its kind, whichever of the two finish kept. */
+static void check_wl_iface(const netmetrics_snapshot *snap, const struct netmetrics_interface *it,
+                           int dup)
+{
+    int idx = (int)it->ifindex, variant = 0;
+    netmetrics_wireless w;
+    char want[32];
+
+    if (idx == dup)
+        variant = it->kind[strlen(it->kind) - 1] - '0';
+    ck_assert(variant == 0 || variant == 1);
+    snprintf(want, sizeof want, "kind%d.%d", idx, variant);
+    ck_assert_str_eq(netmetrics_interface_kind(it), want);
+    ck_assert(in_store(&snap->strings, it->kind));
+    snprintf(want, sizeof want, "drv%d.%d", idx, variant);
+    ck_assert_str_eq(netmetrics_interface_driver(it), want);
+    ck_assert(in_store(&snap->strings, it->driver));
+    if (idx % 3 == 0 || idx % 7 == 0) {
+        ck_assert(idx % 3 == 0 ? it->wireless == NULL : it->wireless != NULL);
+        memset(&w, 0xff, sizeof w);
+        ck_assert_int_eq(netmetrics_interface_wireless(it, &w), NETMETRICS_ERR_NOT_AVAILABLE);
+        ck_assert_uint_eq(w.valid, 0);
+        ck_assert_int_eq(netmetrics_interface_wireless(it, NULL), NETMETRICS_ERR_NOT_AVAILABLE);
+        return;
+    }
+    ck_assert(in_store(&snap->strings, (const char *)it->wireless));
+    ck_assert_int_eq(netmetrics_interface_wireless(it, NULL), NETMETRICS_OK);
+    ck_assert_int_eq(netmetrics_interface_wireless(it, &w), NETMETRICS_OK);
+    ck_assert_uint_eq(w.valid, NETMETRICS_WIRELESS_SIGNAL | NETMETRICS_WIRELESS_SSID);
+    ck_assert_int_eq(w.signal_dbm, -idx - 1000 * variant);
+    snprintf(want, sizeof want, "net%d.%d", idx, variant);
+    ck_assert_str_eq(w.ssid, want);
+}
+
+/* Wireless statistics, kind and driver follow their interface through
+ * finish (sorted from reverse order, one ifindex added twice) and retain
+ * (records moved down), and a reset and refill reuses the store. */
+START_TEST(test_snapshot_wireless_follows_records)
+{
+    netmetrics_snapshot *snap = netmetrics_snapshot_new();
+    size_t cap = 0, i;
+    int round, idx;
+
+    ck_assert_ptr_nonnull(snap);
+    for (round = 0; round < 3; round++) {
+        nm_snapshot_reset(snap);
+        for (idx = 40; idx >= 1; idx--) {
+            add_wl_iface(snap, idx, 0);
+            if (idx == 20)
+                add_wl_iface(snap, idx, 1);
+        }
+        ck_assert_int_eq(nm_snapshot_finish(snap), 0);
+        ck_assert_uint_eq(snap->count, 40);
+        for (i = 0; i < snap->count; i++) {
+            ck_assert_int_eq(snap->ifaces[i].ifindex, (int)i + 1);
+            check_wl_iface(snap, &snap->ifaces[i], 20);
+        }
+        if (round == 0)
+            cap = nm_strstore_capacity(&snap->strings);
+        else
+            ck_assert_uint_eq(nm_strstore_capacity(&snap->strings), cap);
+        ck_assert_uint_eq(nm_snapshot_retain(snap, keep_multiple_of_4, NULL), 10);
+        for (i = 0; i < snap->count; i++) {
+            ck_assert_int_eq(snap->ifaces[i].ifindex, 4 * ((int)i + 1));
+            check_wl_iface(snap, &snap->ifaces[i], 20);
+        }
+    }
+    netmetrics_snapshot_free(snap);
+}
+END_TEST
+
+/* A record zeroed by hand (no builder) reads as having no text and no
+ * wireless statistics, never as a crash. */
+START_TEST(test_interface_zeroed_by_hand)
+{
+    struct netmetrics_interface it;
+    netmetrics_wireless w;
+
+    memset(&it, 0, sizeof it);
+    ck_assert_str_eq(netmetrics_interface_kind(&it), "");
+    ck_assert_str_eq(netmetrics_interface_driver(&it), "");
+    ck_assert_str_eq(netmetrics_interface_alias(&it), "");
+    ck_assert_int_eq(netmetrics_interface_wireless(&it, &w), NETMETRICS_ERR_NOT_AVAILABLE);
 }
 END_TEST
 
@@ -1949,6 +2147,10 @@ static Suite *strings_suite(void)
     tcase_add_test(tc, test_strstore_stable_and_reused);
     tcase_add_test(tc, test_snapshot_strings_follow_records);
     tcase_add_test(tc, test_snapshot_strings_many_links);
+    tcase_add_test(tc, test_strstore_alloc_aligned);
+    tcase_add_test(tc, test_link_kind_in_store_and_limit);
+    tcase_add_test(tc, test_snapshot_wireless_follows_records);
+    tcase_add_test(tc, test_interface_zeroed_by_hand);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1058,13 +1058,7 @@ static void rich_link(buf *b, int ifindex, int minimal)
 /* 1 when p points into one of the blocks of snap's string store. */
 static int in_strings(const netmetrics_snapshot *snap, const char *p)
 {
-    size_t i;
-
-    for (i = 0; i < snap->strings.count; i++)
-        if (p >= snap->strings.blocks[i].text &&
-            p < snap->strings.blocks[i].text + snap->strings.blocks[i].size)
-            return 1;
-    return 0;
+    return nm_strstore_owns(&snap->strings, p);
 }
 
 /* What the parser makes of a link, through the cache (a full dump loaded,
@@ -1081,6 +1075,7 @@ START_TEST(test_cache_round_trip)
             netmetrics_snapshot *in = netmetrics_snapshot_new(), *out;
             struct netmetrics_interface *it, want, got;
             char alias[NM_IFALIAS_MAX + 1], dev[NM_PARENT_MAX + 1], bus[NM_PARENT_BUS_MAX + 1];
+            char kind[NM_KIND_SIZE];
             nm_linkcache *lc = nm_linkcache_new();
             netmetrics_error err;
             buf *b = buf_new();
@@ -1103,7 +1098,9 @@ START_TEST(test_cache_round_trip)
             snprintf(alias, sizeof alias, "%s", it->ifalias);
             snprintf(dev, sizeof dev, "%s", it->parent_dev);
             snprintf(bus, sizeof bus, "%s", it->parent_bus);
+            snprintf(kind, sizeof kind, "%s", it->kind);
             if (!minimal) {
+                ck_assert_str_eq(want.kind, "macvlan");
                 ck_assert_str_eq(want.ifalias, "uplink to rack 4");
                 ck_assert_uint_eq(want.master_ifindex, 42);
             }
@@ -1133,10 +1130,20 @@ START_TEST(test_cache_round_trip)
             ck_assert(!alias[0] || in_strings(out, got.ifalias));
             ck_assert(!dev[0] || in_strings(out, got.parent_dev));
             ck_assert(!bus[0] || in_strings(out, got.parent_bus));
+            ck_assert_str_eq(got.kind, kind);
+            ck_assert(!kind[0] || in_strings(out, got.kind));
+            /* devtype, driver (sysfs) and wireless are not the parser's */
+            ck_assert_str_eq(got.devtype, "");
+            ck_assert_str_eq(got.driver, "");
+            ck_assert_ptr_null(got.wireless);
+            ck_assert_ptr_null(want.wireless);
             /* the rest, byte for byte (pointers compared, not followed) */
+            got.kind = want.kind;
             got.ifalias = want.ifalias;
             got.parent_dev = want.parent_dev;
             got.parent_bus = want.parent_bus;
+            got.devtype = want.devtype;
+            got.driver = want.driver;
             ck_assert_msg(memcmp(&got, &want, sizeof want) == 0,
                           "minimal %d, via event %d: the cache lost a field", minimal, via_event);
             netmetrics_snapshot_free(out);

@@ -177,7 +177,7 @@ static void put_veth(netmetrics_snapshot *s, int ifindex, const char *name, uint
 {
     struct netmetrics_interface *i = put_if(s, ifindex, name, rx, tx);
 
-    snprintf(i->kind, sizeof i->kind, "veth");
+    i->kind = "veth";
 }
 
 typedef struct pair {
