@@ -120,6 +120,28 @@ int nm_expfmt_put_label_value(nm_strbuf *b, const char *s, size_t len)
     return 0;
 }
 
+/* Copies the short pieces of a sample line (a name, a pre-spelled label,
+ * a number) without a call into libc: memcpy of a length not known at
+ * compile time is a call, and a sample line makes four. From 8 to 64
+ * bytes the copy is 8-byte words, the last one overlapping its neighbour;
+ * under 8 a byte loop; longer pieces go to memcpy. Returns p + n. */
+static inline char *nm_copy(char *p, const char *s, size_t n)
+{
+    size_t i;
+
+    if (n >= 8 && n <= 64) {
+        for (i = 0; i + 8 < n; i += 8)
+            memcpy(p + i, s + i, 8);
+        memcpy(p + n - 8, s + n - 8, 8);
+    } else if (n < 8) {
+        for (i = 0; i < n; i++)
+            p[i] = s[i];
+    } else {
+        memcpy(p, s, n);
+    }
+    return p + n;
+}
+
 static const char nm_digit_pairs[] =
     "0001020304050607080910111213141516171819"
     "2021222324252627282930313233343536373839"
@@ -345,14 +367,10 @@ static int nm_put_sample(nm_expfmt *w, const nm_label_pre *pre, const nm_label *
     if (pre_len > SIZE_MAX / 2 || nm_room(b, w->name_len + 1 + pre_len) < 0)
         return -1;
     p = b->data + b->len;
-    memcpy(p, w->name, w->name_len);
-    p += w->name_len;
+    p = nm_copy(p, w->name, w->name_len);
     if (any)
         *p++ = '{';
-    if (pre_len) {
-        memcpy(p, pre->text, pre_len);
-        p += pre_len;
-    }
+    p = nm_copy(p, pre ? pre->text : "", pre_len);
     b->len = (size_t)(p - b->data);
 
     for (i = 0; i < nlabels; i++) {
@@ -365,8 +383,7 @@ static int nm_put_sample(nm_expfmt *w, const nm_label_pre *pre, const nm_label *
         p = b->data + b->len;
         if (i || pre_len)
             *p++ = ',';
-        memcpy(p, labels[i].name, nlen);
-        p += nlen;
+        p = nm_copy(p, labels[i].name, nlen);
         *p++ = '=';
         *p++ = '"';
         p = nm_put_escaped(p, (const unsigned char *)labels[i].value, vlen);
@@ -381,8 +398,7 @@ static int nm_put_sample(nm_expfmt *w, const nm_label_pre *pre, const nm_label *
     if (any)
         *p++ = '}';
     *p++ = ' ';
-    memcpy(p, val, val_len);
-    p += val_len;
+    p = nm_copy(p, val, val_len);
     *p++ = '\n';
     b->len = (size_t)(p - b->data);
     b->data[b->len] = '\0';

@@ -4,7 +4,7 @@
  * the text nor its compressed form is ever held whole. The encoder uses a
  * small window: deflate's default state is about 256 KiB, which times the
  * connections served at once would be most of the exporter's memory; this
- * one is about 64 KiB and the exposition's repetition is local anyway. */
+ * one is about 16 KiB and compresses the exposition as well (gzip.c). */
 #ifndef NM_GZIP_H
 #define NM_GZIP_H
 

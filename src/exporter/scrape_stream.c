@@ -13,7 +13,7 @@
 
 /* Text rendered per step when compressing: the encoder takes it this much
  * at a time, so the buffer stays about this size. */
-#define NM_STREAM_STEP 8192
+#define NM_STREAM_STEP 4096
 /* zlib level: 1 costs the least CPU and the text is repetitive enough
  * that higher levels gain little. */
 #define NM_STREAM_GZIP_LEVEL 1
