@@ -539,7 +539,7 @@ profile_callgrind() {
     [ -n "$PROFILE_FILE" ] && [ -f "$f" ] && command -v callgrind_annotate >/dev/null 2>&1 || return 0
     {
         echo
-        echo "## callgrind: instructions by function, $((CG_SCRAPES + 1)) scrapes (nm_scraper_acquire only)"
+        echo "## callgrind: instructions by function, $((CG_SCRAPES + 1)) scrapes (nm_scraper_acquire and nm_scrape_stream_read)"
         echo "### inclusive"
         # (sed, not head, ends these pipes: a reader that stops early would
         # kill the writer with SIGPIPE, which pipefail turns into a failure)
@@ -630,7 +630,7 @@ report() {
         fi
     done
     echo
-    echo "netmetrics alone: instructions per scrape (callgrind, inside \`nm_scraper_acquire\`, mean of"
+    echo "netmetrics alone: instructions per scrape (callgrind, inside \`nm_scraper_acquire\` and \`nm_scrape_stream_read\`: collection and rendering, mean of"
     echo "$CG_SCRAPES scrapes after the first), and resident memory after the runs above vs after more scrapes."
     echo
     echo "| interfaces | Ir/scrape | Ir, first scrape | RSS before, kB | RSS after, kB | scrapes between |"
