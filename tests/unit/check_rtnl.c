@@ -1507,7 +1507,8 @@ START_TEST(test_random_mutations)
 
     for (i = 0; i < 20000; i++) {
         const nb *src = (i & 1) ? &addrs : &links;
-        size_t len = src->len - (xorshift(&seed) % 8 == 0 ? xorshift(&seed) % src->len : 0);
+        size_t len = src->len -
+                     (src->len && xorshift(&seed) % 8 == 0 ? xorshift(&seed) % src->len : 0);
         unsigned char *copy = exact_copy(src->b, len);
         int flips = 1 + (int)(xorshift(&seed) % 4);
 
