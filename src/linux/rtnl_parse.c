@@ -663,9 +663,9 @@ static void tally_bad(nm_rtnl_tally *t, const netmetrics_error *why)
         t->first_error = *why;
 }
 
-netmetrics_status nm_rtnl_feed_links(nm_rtnl_walker *w, const void *buf, size_t len,
-                                     netmetrics_snapshot *snap, nm_rtnl_tally *t,
-                                     netmetrics_error *err)
+netmetrics_status nm_rtnl_feed(nm_rtnl_walker *w, const void *buf, size_t len, uint16_t type,
+                               nm_rtnl_msg_fn fn, void *ctx, nm_rtnl_tally *t,
+                               netmetrics_error *err)
 {
     netmetrics_error perr, werr;
     netmetrics_status st;
@@ -674,8 +674,6 @@ netmetrics_status nm_rtnl_feed_links(nm_rtnl_walker *w, const void *buf, size_t 
     nm_error_clear(&werr);
     nm_rtnl_walk_buffer(w, buf, len);
     for (;;) {
-        struct netmetrics_interface *it;
-
         switch (nm_rtnl_walk_next(w, &m, &werr)) {
         case NM_RTNL_STEP_MORE:
         case NM_RTNL_STEP_DONE:
@@ -687,66 +685,65 @@ netmetrics_status nm_rtnl_feed_links(nm_rtnl_walker *w, const void *buf, size_t 
         case NM_RTNL_STEP_MSG:
             break;
         }
-        if (m.type != RTM_NEWLINK) {
+        if (m.type != type) {
             t->skipped++;
             continue;
         }
-        it = nm_snapshot_add_interface(snap);
-        if (!it)
-            return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
         nm_error_clear(&perr);
-        st = nm_rtnl_parse_link(m.payload, m.payload_len, it, &snap->strings, &perr);
-        if (st != NETMETRICS_OK) {
-            nm_snapshot_drop_last(snap);
-            if (st == NETMETRICS_ERR_NO_MEMORY)
-                return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+        st = fn(ctx, &m, &perr);
+        if (st == NETMETRICS_OK)
+            t->added++;
+        else if (st == NETMETRICS_ERR_NOT_AVAILABLE)
+            t->skipped++;
+        else if (st == NETMETRICS_ERR_NO_MEMORY)
+            return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
+        else
             tally_bad(t, &perr);
-            continue;
-        }
-        t->added++;
     }
+}
+
+/* One RTM_NEWLINK into the snapshot: a message that does not parse is
+ * dropped again. */
+static netmetrics_status feed_link(void *ctx, const nm_rtnl_msg *m, netmetrics_error *perr)
+{
+    netmetrics_snapshot *snap = ctx;
+    struct netmetrics_interface *it = nm_snapshot_add_interface(snap);
+    netmetrics_status st;
+
+    if (!it)
+        return NETMETRICS_ERR_NO_MEMORY;
+    st = nm_rtnl_parse_link(m->payload, m->payload_len, it, &snap->strings, perr);
+    if (st != NETMETRICS_OK)
+        nm_snapshot_drop_last(snap);
+    return st;
+}
+
+netmetrics_status nm_rtnl_feed_links(nm_rtnl_walker *w, const void *buf, size_t len,
+                                     netmetrics_snapshot *snap, nm_rtnl_tally *t,
+                                     netmetrics_error *err)
+{
+    return nm_rtnl_feed(w, buf, len, RTM_NEWLINK, feed_link, snap, t, err);
+}
+
+/* One RTM_NEWADDR: an address of another family is skipped
+ * (NOT_AVAILABLE from the parser). */
+static netmetrics_status feed_addr(void *ctx, const nm_rtnl_msg *m, netmetrics_error *perr)
+{
+    netmetrics_address a;
+    netmetrics_status st;
+    int ifindex;
+
+    st = nm_rtnl_parse_addr(m->payload, m->payload_len, &ifindex, &a, perr);
+    if (st != NETMETRICS_OK)
+        return st;
+    if (nm_snapshot_add_address(ctx, ifindex, &a) < 0)
+        return NETMETRICS_ERR_NO_MEMORY;
+    return NETMETRICS_OK;
 }
 
 netmetrics_status nm_rtnl_feed_addrs(nm_rtnl_walker *w, const void *buf, size_t len,
                                      netmetrics_snapshot *snap, nm_rtnl_tally *t,
                                      netmetrics_error *err)
 {
-    netmetrics_error perr, werr;
-    netmetrics_address a;
-    netmetrics_status st;
-    nm_rtnl_msg m;
-    int ifindex;
-
-    nm_error_clear(&werr);
-    nm_rtnl_walk_buffer(w, buf, len);
-    for (;;) {
-        switch (nm_rtnl_walk_next(w, &m, &werr)) {
-        case NM_RTNL_STEP_MORE:
-        case NM_RTNL_STEP_DONE:
-            return NETMETRICS_OK;
-        case NM_RTNL_STEP_ERROR:
-            if (err)
-                *err = werr;
-            return werr.code;
-        case NM_RTNL_STEP_MSG:
-            break;
-        }
-        if (m.type != RTM_NEWADDR) {
-            t->skipped++;
-            continue;
-        }
-        nm_error_clear(&perr);
-        st = nm_rtnl_parse_addr(m.payload, m.payload_len, &ifindex, &a, &perr);
-        if (st == NETMETRICS_ERR_NOT_AVAILABLE) {
-            t->skipped++;
-            continue;
-        }
-        if (st != NETMETRICS_OK) {
-            tally_bad(t, &perr);
-            continue;
-        }
-        if (nm_snapshot_add_address(snap, ifindex, &a) < 0)
-            return nm_error_set(err, NETMETRICS_ERR_NO_MEMORY, 0, "out of memory");
-        t->added++;
-    }
+    return nm_rtnl_feed(w, buf, len, RTM_NEWADDR, feed_addr, snap, t, err);
 }

@@ -138,6 +138,25 @@ typedef struct nm_rtnl_tally {
 
 void nm_rtnl_tally_init(nm_rtnl_tally *t);
 
+/* What a dump feed does with one message of its type: NETMETRICS_OK (it
+ * counts as added), NETMETRICS_ERR_NOT_AVAILABLE (skipped: not for this
+ * collection), NETMETRICS_ERR_NO_MEMORY (the feed stops), or another error
+ * with *perr saying why (the message is dropped as malformed and the dump
+ * goes on). */
+typedef netmetrics_status (*nm_rtnl_msg_fn)(void *ctx, const nm_rtnl_msg *m,
+                                            netmetrics_error *perr);
+
+/* Walks one recv() buffer of a dump with w and hands every message of
+ * `type` to fn, counting in t; messages of other types are skipped.
+ * Returns NETMETRICS_OK when the buffer was used up or the dump finished
+ * (nm_rtnl_walk_done tells which); the walker's error when the stream
+ * itself is malformed or the kernel answered NLMSG_ERROR;
+ * NETMETRICS_ERR_NO_MEMORY when fn says so. The link, address and stats
+ * feeds below are this with their own fn. */
+netmetrics_status nm_rtnl_feed(nm_rtnl_walker *w, const void *buf, size_t len, uint16_t type,
+                               nm_rtnl_msg_fn fn, void *ctx, nm_rtnl_tally *t,
+                               netmetrics_error *err);
+
 /* Walks one recv() buffer of an RTM_GETLINK dump with w and appends every
  * RTM_NEWLINK to snap (nm_snapshot_add_interface, strings into
  * snap->strings). A message that does not parse is dropped again

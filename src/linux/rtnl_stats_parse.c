@@ -60,40 +60,35 @@ netmetrics_status nm_rtnl_parse_stats(const void *payload, size_t len, nm_rtnl_s
     return NETMETRICS_OK;
 }
 
+/* The sink and its argument, for feed_stat. */
+struct stats_feed {
+    nm_rtnl_stats_sink sink;
+    void *ctx;
+};
+
+static netmetrics_status feed_stat(void *ctx, const nm_rtnl_msg *m, netmetrics_error *perr)
+{
+    const struct stats_feed *f = ctx;
+    nm_rtnl_stats s;
+    netmetrics_status st = nm_rtnl_parse_stats(m->payload, m->payload_len, &s, perr);
+
+    /* a message that does not parse is malformed whatever the parser said */
+    if (st != NETMETRICS_OK)
+        return st == NETMETRICS_ERR_NO_MEMORY || st == NETMETRICS_ERR_NOT_AVAILABLE
+                   ? NETMETRICS_ERR_PARSE
+                   : st;
+    if (f->sink)
+        f->sink(f->ctx, &s);
+    return NETMETRICS_OK;
+}
+
 netmetrics_status nm_rtnl_feed_stats(nm_rtnl_walker *w, const void *buf, size_t len,
                                      nm_rtnl_stats_sink sink, void *ctx, nm_rtnl_tally *t,
                                      netmetrics_error *err)
 {
-    netmetrics_error perr, werr;
-    nm_rtnl_stats s;
-    nm_rtnl_msg m;
+    struct stats_feed f;
 
-    nm_error_clear(&werr);
-    nm_rtnl_walk_buffer(w, buf, len);
-    for (;;) {
-        switch (nm_rtnl_walk_next(w, &m, &werr)) {
-        case NM_RTNL_STEP_MORE:
-        case NM_RTNL_STEP_DONE:
-            return NETMETRICS_OK;
-        case NM_RTNL_STEP_ERROR:
-            if (err)
-                *err = werr;
-            return werr.code;
-        case NM_RTNL_STEP_MSG:
-            break;
-        }
-        if (m.type != RTM_NEWSTATS) {
-            t->skipped++;
-            continue;
-        }
-        nm_error_clear(&perr);
-        if (nm_rtnl_parse_stats(m.payload, m.payload_len, &s, &perr) != NETMETRICS_OK) {
-            if (t->malformed++ == 0)
-                t->first_error = perr;
-            continue;
-        }
-        t->added++;
-        if (sink)
-            sink(ctx, &s);
-    }
+    f.sink = sink;
+    f.ctx = ctx;
+    return nm_rtnl_feed(w, buf, len, RTM_NEWSTATS, feed_stat, &f, t, err);
 }
