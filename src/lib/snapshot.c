@@ -158,6 +158,20 @@ void nm_snapshot_reset(netmetrics_snapshot *snap)
     }
 }
 
+void nm_interface_blank(struct netmetrics_interface *i)
+{
+    memset(i, 0, sizeof *i);
+    i->carrier = -1;
+    i->link_type = -1;
+    i->has_device = -1; /* unknown until IFLA_PARENT_DEV_NAME or sysfs says */
+    i->kind = "";
+    i->ifalias = "";
+    i->parent_dev = "";
+    i->parent_bus = "";
+    i->devtype = "";
+    i->driver = "";
+}
+
 struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap)
 {
     struct netmetrics_interface *i;
@@ -165,16 +179,7 @@ struct netmetrics_interface *nm_snapshot_add_interface(netmetrics_snapshot *snap
     if (nm_grow((void **)&snap->ifaces, &snap->cap, snap->count + 1, sizeof *snap->ifaces) < 0)
         return NULL;
     i = &snap->ifaces[snap->count++];
-    memset(i, 0, sizeof *i);
-    i->carrier = -1;
-    i->link_type = -1;
-    i->has_device = -1;
-    i->kind = "";
-    i->ifalias = "";
-    i->parent_dev = "";
-    i->parent_bus = "";
-    i->devtype = "";
-    i->driver = "";
+    nm_interface_blank(i);
     return i;
 }
 

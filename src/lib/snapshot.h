@@ -138,6 +138,10 @@ struct netmetrics_snapshot {
 /* Empties the snapshot, keeping its memory (the string store's too). */
 void nm_snapshot_reset(netmetrics_snapshot *snap);
 
+/* Makes *i an interface that knows nothing yet: zeroed, carrier, link type
+ * and backing device unknown (-1), every string "". */
+void nm_interface_blank(struct netmetrics_interface *i);
+
 /* A new zeroed interface at the end (carrier -1, link_type -1, the string
  * pointers "", no wireless statistics), or NULL when out of memory. The
  * pointer is valid until the next add. */

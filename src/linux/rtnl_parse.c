@@ -440,16 +440,7 @@ netmetrics_status nm_rtnl_parse_link(const void *payload, size_t len,
     unsigned type;
     int have_name = 0, r;
 
-    memset(out, 0, sizeof *out);
-    out->carrier = -1;
-    out->link_type = -1;
-    out->has_device = -1; /* unknown until IFLA_PARENT_DEV_NAME or sysfs says */
-    out->kind = "";
-    out->ifalias = "";
-    out->parent_dev = "";
-    out->parent_bus = "";
-    out->devtype = "";
-    out->driver = "";
+    nm_interface_blank(out);
     if (!p || len < sizeof ifi)
         return nm_error_set(err, NETMETRICS_ERR_PARSE, 0,
                             "RTM_NEWLINK: truncated ifinfomsg (%zu of %zu bytes)", p ? len : 0,
